@@ -1,0 +1,1 @@
+"""Weerbaarheid chat bot: a channel-independent engine with terminal and Telegram adapters."""

@@ -1,0 +1,30 @@
+"""Our dialogue actions as rasa_sdk Actions: run in-process here, servable by rasa-sdk too."""
+
+from __future__ import annotations
+
+from rasa_sdk import Action
+
+from bot.actions.answers import ActionAnswerTopic, ActionMore, ActionTopicMenu
+from bot.actions.escalation import ActionAcceptHandover, ActionCrisis, ActionOfferHuman
+from bot.actions.slots import ActionSetAudience
+from bot.knowledge import Knowledge
+
+ACTION_CLASSES: tuple[type[Action], ...] = (
+    ActionAnswerTopic,
+    ActionMore,
+    ActionTopicMenu,
+    ActionCrisis,
+    ActionOfferHuman,
+    ActionAcceptHandover,
+    ActionSetAudience,
+)
+
+
+def build_actions(knowledge: Knowledge) -> dict[str, Action]:
+    """The explicit registry: action name -> instance."""
+    actions = [cls(knowledge) for cls in ACTION_CLASSES]
+    return {a.name(): a for a in actions}
+
+
+def action_names() -> set[str]:
+    return {cls.NAME for cls in ACTION_CLASSES}

@@ -1,0 +1,108 @@
+"""Composition root: content, models and storage wired into an Engine, nothing at import time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.actions import action_names, build_actions
+from bot.audience import AudienceDetector
+from bot.commands import COMMAND_INTENTS
+from bot.content.check import check_content
+from bot.content.lexicon import build_detector
+from bot.content.loader import load_content
+from bot.content.model import Content
+from bot.content.yamlsrc import ContentError, LineDict, Problem
+from bot.dialogue import Policy
+from bot.engine import Clock, Engine, EngineParts, utc_now
+from bot.intent import IntentClassifier
+from bot.knowledge import Knowledge
+from bot.normalise import Normaliser
+from bot.phrases import compile_pattern
+from bot.render import Renderer
+from bot.settings import Settings
+from bot.storage.conversations import ConversationStore
+from bot.storage.db import open_database
+from bot.taxonomy import load_taxonomy
+
+# Intents that come only from buttons and commands, never from typed text.
+BUTTON_INTENTS = {
+    "meer",
+    "kies_doelgroep",
+    "start",
+    "onderwerpen",
+    "handover_ja",
+    "handover_nee",
+    "handover_uitleg",
+}
+
+
+def load_checked_content(root: Path) -> tuple[Content, list[Problem]]:
+    """Load and check everything; the problems include warnings."""
+    taxonomy = load_taxonomy()
+    content, problems = load_content(root)
+    normaliser = Normaliser()
+    if content.risk_where:
+        _, risk_problems = build_detector(
+            content.risk, content.risk_where.path, normaliser, set(taxonomy.risk_categories)
+        )
+        problems += risk_problems
+    problems += check_content(
+        content,
+        set(taxonomy.topics),
+        set(taxonomy.risk_categories),
+        action_names(),
+        BUTTON_INTENTS | set(COMMAND_INTENTS.values()),
+    )
+    return content, problems
+
+
+def build_parts(settings: Settings) -> tuple[EngineParts, Content]:
+    """Everything the engine needs; raises ContentError on invalid content."""
+    content, problems = load_checked_content(settings.content_dir)
+    errors = [p for p in problems if not p.warning]
+    if errors:
+        raise ContentError(errors)
+    taxonomy = load_taxonomy()
+    vocabulary = {w for ex in content.examples for w in ex.text.lower().split()}
+    normaliser = Normaliser(vocabulary)
+    detector, _ = build_detector(
+        content.risk or LineDict(),
+        content.risk_where.path,
+        normaliser,
+        set(taxonomy.risk_categories),
+    )
+    texts = [normaliser(ex.text).text for ex in content.examples]
+    classifier = IntentClassifier.train(
+        texts, [ex.intent for ex in content.examples], settings.cache_dir
+    )
+    renderer = Renderer(
+        content.contacts,
+        {
+            "text_retention_hours": str(settings.text_retention_hours),
+            "case_retention_days": str(settings.case_retention_days),
+        },
+    )
+    knowledge = Knowledge(content, renderer)
+    cues = {
+        audience: tuple(compile_pattern(phrase, normaliser, frozenset()) for phrase, _ in phrases)
+        for audience, phrases in content.audience_cues.items()
+    }
+    rules = {r.intent: r.action for r in content.rules}
+    differs = {t for t, a in content.articles.items() if a.differs_by_audience}
+    parts = EngineParts(
+        normaliser=normaliser,
+        risk=detector,
+        classifier=classifier,
+        audience=AudienceDetector(cues),
+        policy=Policy(rules, set(content.articles), differs),
+        knowledge=knowledge,
+        actions=build_actions(knowledge),
+        known_intents={ex.intent for ex in content.examples} | BUTTON_INTENTS,
+    )
+    return parts, content
+
+
+def build_engine(settings: Settings, db_path: Path | None = None, clock: Clock = utc_now) -> Engine:
+    parts, _ = build_parts(settings)
+    db = open_database(db_path or settings.db_path)
+    return Engine(parts, ConversationStore(db, settings.key_id), clock)

@@ -1,0 +1,1 @@
+"""Loading and checking the YAML content that werkgroep members edit."""

@@ -1,0 +1,217 @@
+"""Cross-checks that keep content honest; every problem names file and line.
+
+Structure is checked while loading (bot.content.loader); here: known topic ids,
+rules that point somewhere, duplicate examples, lengths, and that every number and
+URL in a text is backed by a source of that article or by the contacts file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from bot.content.model import LANGUAGES, Article, Content, Source, Where
+from bot.content.yamlsrc import Problem
+from bot.render import PLACEHOLDER, UnknownPlaceholder
+
+MAX_ANSWER = 600
+MAX_MORE = 900
+MAX_TITLE = 40
+NUMBER = re.compile(r"\d[\d.,:–-]*\d|\d")
+URL = re.compile(
+    r"https?://[^\s)>\]]+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:nl|org|com|be|eu|info)(?:/[^\s)>\]]*)?",
+    re.I,
+)
+WELL_FORMED_URL = re.compile(r"^https?://[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?(/[^\s]*)?$", re.I)
+
+
+def check_content(
+    content: Content,
+    topics: set[str],
+    categories: set[str],
+    actions: set[str],
+    builtin_intents: set[str],
+) -> list[Problem]:
+    problems: list[Problem] = []
+    problems += _check_articles(content, topics)
+    problems += _check_contacts(content)
+    problems += _check_examples(content, topics)
+    problems += _check_rules(content, topics, actions, builtin_intents)
+    problems += _check_response_numbers(content)
+    return problems
+
+
+def _p(where: Where, message: str, warning: bool = False) -> Problem:
+    return Problem(where.path, where.line, message, warning)
+
+
+def _check_articles(content: Content, topics: set[str]) -> list[Problem]:
+    out: list[Problem] = []
+    for topic, article in content.articles.items():
+        if topic not in topics:
+            out.append(_p(article.where, f"unknown topic id '{topic}' (not in the taxonomy)"))
+        for rel in article.related:
+            if rel not in content.articles or rel == topic:
+                out.append(
+                    _p(
+                        article.related_where,
+                        f"related topic '{rel}' has no article or is the article itself",
+                    )
+                )
+        for src in article.sources:
+            if not WELL_FORMED_URL.match(src.url):
+                out.append(_p(article.where, f"source URL '{src.url}' is not well-formed"))
+        out += _check_article_texts(content, article)
+    return out
+
+
+def _check_article_texts(content: Content, article: Article) -> list[Problem]:
+    out: list[Problem] = []
+    seen: set[int] = set()
+    for (audience, lang), text in article.texts.items():
+        if id(text) in seen:
+            continue  # a same_as fallback shares its target's text
+        seen.add(id(text))
+        if len(text.title) > MAX_TITLE:
+            out.append(
+                _p(text.where, f"{audience}.{lang}: title longer than {MAX_TITLE} characters")
+            )
+        pieces = [(text.answer, text.where, MAX_ANSWER, "answer")]
+        pieces += [(m.text, m.where, MAX_MORE, f"meer '{m.title}'") for m in text.more]
+        for body, where, limit, what in pieces:
+            rendered, problem = _render(content, body, lang, where)
+            if problem:
+                out.append(problem)
+                continue
+            if len(rendered) > limit:
+                out.append(
+                    _p(
+                        where,
+                        f"{audience}.{lang} {what}: {len(rendered)} characters, at most {limit}",
+                    )
+                )
+            out += _unsourced(body, where, article.sources, content, f"{audience}.{lang} {what}")
+    return out
+
+
+def _render(content: Content, body: str, lang: str, where: Where) -> tuple[str, Problem | None]:
+    from bot.render import Renderer
+
+    renderer = Renderer(
+        content.contacts, {"text_retention_hours": "24", "case_retention_days": "30"}
+    )
+    try:
+        return renderer.render(body, lang), None
+    except UnknownPlaceholder as exc:
+        return "", _p(where, f"unknown placeholder {{{exc.args[0]}}}")
+
+
+def _unsourced(
+    body: str, where: Where, sources: tuple[Source, ...], content: Content, what: str
+) -> list[Problem]:
+    """Numbers and URLs typed in a text must appear in a source (placeholders are sourced)."""
+    plain = PLACEHOLDER.sub(" ", body)
+    backed = " ".join(s for src in sources for s in (*src.supports, src.url))
+    backed += " " + " ".join(f"{c.phone or ''} {c.url or ''}" for c in content.contacts.values())
+    backed_numbers = {_digits(n) for n in NUMBER.findall(backed)}
+    out = []
+    for url in URL.findall(plain):
+        if _bare(url) not in _bare(backed):
+            out.append(_p(where, f"{what}: URL '{url}' is not in the sources or contacts"))
+    for number in NUMBER.findall(URL.sub(" ", plain)):
+        if _digits(number) not in backed_numbers:
+            out.append(_p(where, f"{what}: '{number}' does not appear in a source of this article"))
+    return out
+
+
+def _digits(number: str) -> str:
+    return re.sub(r"\D", "", number)
+
+
+def _bare(url: str) -> str:
+    return re.sub(r"^https?://(www\.)?", "", url.lower()).rstrip("/")
+
+
+def _check_contacts(content: Content) -> list[Problem]:
+    out = []
+    for contact in content.contacts.values():
+        if contact.url and not WELL_FORMED_URL.match(contact.url):
+            out.append(
+                _p(
+                    contact.where,
+                    f"contact '{contact.key}': URL '{contact.url}' is not well-formed",
+                )
+            )
+        if not contact.source.url:
+            out.append(_p(contact.where, f"contact '{contact.key}' has no source"))
+    return out
+
+
+def _check_examples(content: Content, topics: set[str]) -> list[Problem]:
+    out = []
+    first_seen: dict[str, tuple[str, Where]] = {}
+    per_intent: dict[str, int] = defaultdict(int)
+    for ex in content.examples:
+        per_intent[ex.intent] += 1
+        if ex.topic not in topics:
+            out.append(
+                _p(ex.where, f"intent '{ex.intent}' is not a taxonomy topic (or topic/detail)")
+            )
+        key = " ".join(ex.text.lower().split())
+        if key in first_seen and first_seen[key][0] != ex.intent:
+            other_intent, other = first_seen[key]
+            out.append(
+                _p(ex.where, f"example also under '{other_intent}' at {other.path}:{other.line}")
+            )
+        first_seen.setdefault(key, (ex.intent, ex.where))
+    return out
+
+
+def _check_rules(
+    content: Content, topics: set[str], actions: set[str], builtin: set[str]
+) -> list[Problem]:
+    out = []
+    intents = {ex.intent for ex in content.examples} | builtin
+    for rule in content.rules:
+        if rule.intent not in intents:
+            out.append(
+                _p(rule.where, f"rule '{rule.name}': intent '{rule.intent}' has no examples")
+            )
+        target = rule.action
+        if target.startswith("utter_"):
+            name = target.removeprefix("utter_")
+            if name not in content.articles and target not in content.responses:
+                out.append(
+                    _p(
+                        rule.where,
+                        f"rule '{rule.name}': no article '{name}' and no response '{target}'",
+                    )
+                )
+        elif target not in actions:
+            out.append(_p(rule.where, f"rule '{rule.name}': unknown action '{target}'"))
+    ruled = {r.intent for r in content.rules}
+    for intent in sorted({ex.intent for ex in content.examples} - ruled):
+        if intent.split("/")[0] not in ruled:
+            where = next(ex.where for ex in content.examples if ex.intent == intent)
+            out.append(_p(where, f"intent '{intent}' has no rule in intents/rules.yml"))
+    return out
+
+
+def _check_response_numbers(content: Content) -> list[Problem]:
+    out = []
+    groups = [
+        (content.responses, content.response_sources),
+        (content.messages, content.message_sources),
+    ]
+    for responses, sources in groups:
+        for name, variants in responses.items():
+            for lang in LANGUAGES:
+                if lang in variants:
+                    r = variants[lang]
+                    out += _unsourced(r.text, r.where, sources, content, f"{name} ({lang})")
+    return out
+
+
+def describe(problems: list[Problem]) -> str:
+    errors = [p for p in problems if not p.warning]
+    return f"{len(errors)} error(s), {len(problems) - len(errors)} warning(s)"

@@ -1,0 +1,210 @@
+"""The engine: one typed message in, a safe and sourced answer out.
+
+normalise -> risk -> intent -> dialogue -> actions -> reply. The risk check runs on
+every message before anything else and on the full text, even past the length cap.
+A turn's state, transcript and escalation events are written in one transaction.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.audience import AudienceDetector
+from bot.commands import Command, parse_command
+from bot.content.model import Button
+from bot.dialogue import Policy, TurnFacts
+from bot.intent import IntentClassifier, IntentGuess
+from bot.knowledge import Knowledge, Text
+from bot.language import detect_language, is_unsupported_script
+from bot.messages import Incoming, Outcome, Reply
+from bot.normalise import Normalised, Normaliser
+from bot.risk import NO_RISK, RiskAssessment, RiskDetector
+from bot.storage.conversations import ConversationStore, EscalationEvent
+from bot.storage.db import immediate
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class EngineParts:
+    normaliser: Normaliser
+    risk: RiskDetector
+    classifier: IntentClassifier
+    audience: AudienceDetector
+    policy: Policy
+    knowledge: Knowledge
+    actions: dict[str, Action]
+    known_intents: set[str]
+
+
+class Engine:
+    def __init__(
+        self, parts: EngineParts, store: ConversationStore, clock: Clock = utc_now
+    ) -> None:
+        self.parts = parts
+        self.store = store
+        self.clock = clock
+        self._lock = (
+            asyncio.Lock()
+        )  # one connection: turns must not interleave inside a transaction
+
+    async def handle(self, incoming: Incoming) -> Outcome:
+        p = self.parts
+        message = p.normaliser(incoming.text)
+        command = parse_command(incoming.payload or message.original, p.known_intents)
+        risk = NO_RISK if command else p.risk.assess(p.normaliser.full_text(incoming.text))
+        guess = IntentGuess(command.intent, 1.0) if command else p.classifier.predict(message.text)
+        async with self._lock:
+            with immediate(self.store.db, durable=risk.is_risk):
+                return await self._turn(incoming, message, command, risk, guess)
+
+    async def _turn(
+        self,
+        incoming: Incoming,
+        message: Normalised,
+        command: Command | None,
+        risk: RiskAssessment,
+        guess: IntentGuess,
+    ) -> Outcome:
+        p = self.parts
+        stored = self.store.load_slots(incoming.conversation_id)
+        slots: dict[str, Any] = dict(stored or {})
+        slots["language"] = self._language(message, incoming, slots)
+        audience = (command.entities.get("audience") if command else None) or p.audience.detect(
+            message
+        )
+        if audience:
+            slots["audience"] = audience
+        facts = TurnFacts(
+            risk, guess.intent, guess.confidence, message.text, message.is_empty and not command
+        )
+        plan = p.policy.plan(facts, slots)
+        slots.update(plan.slot_changes)
+        texts = await self._run(plan.actions, incoming, message, command, risk, guess, slots)
+        replies = self._compose(texts, slots["language"], stored is None, risk, message)
+        events = self._events(risk, stored, slots)
+        now = self.clock().isoformat()
+        self.store.save_turn(
+            incoming.conversation_id,
+            incoming.channel,
+            slots,
+            message.original,
+            [r.text for r in replies],
+            events,
+            now,
+        )
+        return Outcome(
+            replies=tuple(replies),
+            topic=plan.topic,
+            confidence=round(guess.confidence, 3),
+            risk=risk,
+            handover=_handover(risk, slots, plan.actions),
+            language=slots["language"],
+            audience=slots.get("audience"),
+        )
+
+    @staticmethod
+    def _language(message: Normalised, incoming: Incoming, slots: dict[str, Any]) -> str:
+        if len(message.tokens) < 2 and slots.get("language"):
+            return str(slots["language"])  # "ok", "ja": keep the conversation's language
+        return detect_language(message.tokens, incoming.language_hint or slots.get("language"))
+
+    async def _run(self, actions, incoming, message, command, risk, guess, slots) -> list[Text]:
+        """Run the plan: responses are rendered directly, actions through rasa_sdk."""
+        out: list[Text] = []
+        for name in actions:
+            if name.startswith("utter_"):
+                out.append(self.parts.knowledge.response(name, slots["language"]))
+                continue
+            tracker = _tracker(
+                incoming.conversation_id, message.original, command, risk, guess, slots
+            )
+            dispatcher = CollectingDispatcher()
+            events = await self.parts.actions[name].run(dispatcher, tracker, {})
+            for event in events:
+                if event.get("event") == "slot":
+                    slots[event["name"]] = event["value"]
+            out.extend(
+                Text(
+                    m.get("text") or "",
+                    tuple(Button(b["title"], b["payload"]) for b in m.get("buttons") or []),
+                )
+                for m in dispatcher.messages
+            )
+        return out
+
+    def _compose(
+        self,
+        texts: list[Text],
+        language: str,
+        first: bool,
+        risk: RiskAssessment,
+        message: Normalised,
+    ) -> list[Reply]:
+        """Crisis text first; then the computer-not-a-person note on a first turn; short notes."""
+        k = self.parts.knowledge
+        notes: list[Text] = []
+        if is_unsupported_script(message.original):
+            notes.append(k.response("utter_other_language", language))
+        if message.truncated:
+            notes.append(k.response("utter_too_long", language))
+        if first:
+            notes.append(k.response("utter_disclaimer", language))
+        ordered = [*texts, *notes] if risk.level == "acute" else [*notes, *texts]
+        return [Reply(t.text, t.buttons) for t in _merge_notes(ordered)]
+
+    @staticmethod
+    def _events(
+        risk: RiskAssessment, stored: dict[str, Any] | None, slots: dict[str, Any]
+    ) -> list[EscalationEvent]:
+        events = []
+        if risk.level == "acute":
+            events.append(EscalationEvent("alert", risk.level, risk.category, risk.signal))
+        elif risk.level == "high":
+            events.append(EscalationEvent("offer", risk.level, risk.category, risk.signal))
+        if slots.get("handover") == "accepted" and (stored or {}).get("handover") != "accepted":
+            events.append(EscalationEvent("accepted", "high", None, None))
+        return events
+
+
+def _merge_notes(texts: list[Text]) -> list[Text]:
+    """Glue button-less notes onto the next message, so a phone shows one bubble, not three."""
+    merged: list[Text] = []
+    pending: list[str] = []
+    for t in texts:
+        if not t.buttons and t is not texts[-1]:
+            pending.append(t.text)
+            continue
+        merged.append(Text("\n\n".join([*pending, t.text]), t.buttons))
+        pending = []
+    return merged
+
+
+def _handover(risk: RiskAssessment, slots: dict[str, Any], actions: list[str]) -> str | None:
+    if risk.level == "acute":
+        return "alerted"
+    if "action_offer_human" in actions:
+        return "offered"
+    return None
+
+
+def _tracker(sender, text, command, risk, guess, slots) -> Tracker:
+    entities = [{"entity": k, "value": v} for k, v in (command.entities.items() if command else [])]
+    latest = {
+        "text": text,
+        "intent": {"name": guess.intent, "confidence": guess.confidence},
+        "entities": entities,
+        "metadata": {"risk": {"level": risk.level, "category": risk.category}},
+    }
+    return Tracker(sender, dict(slots), latest, [], False, None, {}, None)

@@ -1,0 +1,39 @@
+"""What crosses the engine's edge: plain, frozen data that any channel can build and read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.content.model import Button
+from bot.risk import RiskAssessment
+
+
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    conversation_id: str  # a keyed pseudonym, never a raw channel id
+    text: str = ""
+    payload: str | None = None  # a tapped button's payload
+    channel: str = "terminal"
+    language_hint: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    text: str
+    buttons: tuple[Button, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    replies: tuple[Reply, ...]
+    topic: str
+    confidence: float
+    risk: RiskAssessment
+    handover: str | None  # "alerted", "offered" or None
+    language: str
+    audience: str | None
+
+    @property
+    def text(self) -> str:
+        """All text of this turn's reply, as the evaluation reads it."""
+        return "\n\n".join(r.text for r in self.replies)

@@ -1,0 +1,116 @@
+"""All settings in one declared table, read once at the edge (environment and .env).
+
+Secrets come only from the environment or the git-ignored .env file. The pseudonym key
+is generated into .env on first run so a newcomer needs no set-up, and kept outside
+the database so a stolen .db cannot be linked back to Telegram accounts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+MIN_KEY_BYTES = 32
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    env: str
+    default: str
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("BOT_DB_PATH", "var/bot.db", "SQLite file (relative to the project root)"),
+    Setting("BOT_CONTENT_DIR", ".", "folder holding intents/, knowledge/ and escalation/"),
+    Setting("BOT_PSEUDONYM_KEY", "", "hex key (>= 32 bytes) for pseudonymous ids"),
+    Setting("BOT_CACHE_DIR", "var/cache", "where the trained intent model is cached"),
+    Setting("BOT_TEXT_RETENTION_HOURS", "24", "hours message text is kept without a case"),
+    Setting("BOT_CASE_RETENTION_DAYS", "30", "days a case transcript is kept after closing"),
+    Setting("TELEGRAM_BOT_TOKEN", "", "Telegram bot token; empty runs the terminal"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    db_path: Path
+    content_dir: Path
+    cache_dir: Path
+    pseudonym_key: bytes = field(repr=False)
+    text_retention_hours: int = 24
+    case_retention_days: int = 30
+    telegram_token: str = field(default="", repr=False)
+
+    @property
+    def key_id(self) -> str:
+        """Short fingerprint stored beside pseudonyms, so a rotated key can be recognised."""
+        return hashlib.sha256(self.pseudonym_key).hexdigest()[:8]
+
+
+def read_dotenv(path: Path) -> dict[str, str]:
+    """Parse KEY=value lines; comments and blank lines are skipped."""
+    values: dict[str, str] = {}
+    if not path.exists():
+        return values
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.partition("=")
+        values[key.strip()] = value.strip().strip("'\"")
+    return values
+
+
+def ensure_local_key(dotenv: Path) -> str:
+    """Generate a pseudonym key into .env on first run and return it."""
+    key = secrets.token_hex(MIN_KEY_BYTES)
+    with dotenv.open("a", encoding="utf-8") as fh:
+        fh.write("# generated on first run; keep it secret, losing it unlinks all conversations\n")
+        fh.write(f"BOT_PSEUDONYM_KEY={key}\n")
+    return key
+
+
+def load_settings(
+    environ: dict[str, str] | None = None, root: Path = PROJECT_ROOT, create_key: bool = True
+) -> Settings:
+    """Environment wins over .env, .env over defaults."""
+    env = dict(os.environ if environ is None else environ)
+    dotenv_path = root / ".env"
+    merged = (
+        {s.env: s.default for s in SETTINGS}
+        | read_dotenv(dotenv_path)
+        | {k: v for k, v in env.items() if k in {s.env for s in SETTINGS}}
+    )
+    key_hex = merged["BOT_PSEUDONYM_KEY"]
+    if not key_hex:
+        if not create_key:
+            raise SettingsError("BOT_PSEUDONYM_KEY is not set")
+        key_hex = ensure_local_key(dotenv_path)
+    try:
+        key = bytes.fromhex(key_hex)
+    except ValueError as exc:
+        raise SettingsError("BOT_PSEUDONYM_KEY must be hex") from exc
+    if len(key) < MIN_KEY_BYTES:
+        raise SettingsError(f"BOT_PSEUDONYM_KEY must be at least {MIN_KEY_BYTES} bytes")
+    return Settings(
+        db_path=_under(root, merged["BOT_DB_PATH"]),
+        content_dir=_under(root, merged["BOT_CONTENT_DIR"]),
+        cache_dir=_under(root, merged["BOT_CACHE_DIR"]),
+        pseudonym_key=key,
+        text_retention_hours=int(merged["BOT_TEXT_RETENTION_HOURS"]),
+        case_retention_days=int(merged["BOT_CASE_RETENTION_DAYS"]),
+        telegram_token=merged["TELEGRAM_BOT_TOKEN"],
+    )
+
+
+def _under(root: Path, value: str) -> Path:
+    path = Path(value)
+    return path if path.is_absolute() else root / path
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; the message names it, never its value."""

@@ -1,0 +1,1 @@
+"""SQLite storage: one file, WAL, explicit transactions, migrations in one place."""
