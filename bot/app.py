@@ -63,8 +63,7 @@ def build_parts(settings: Settings) -> tuple[EngineParts, Content]:
     if errors:
         raise ContentError(errors)
     taxonomy = load_taxonomy()
-    vocabulary = {w for ex in content.examples for w in ex.text.lower().split()}
-    normaliser = Normaliser(vocabulary)
+    normaliser = Normaliser(_vocabulary(content))
     detector, _ = build_detector(
         content.risk or LineDict(),
         content.risk_where.path,
@@ -72,9 +71,7 @@ def build_parts(settings: Settings) -> tuple[EngineParts, Content]:
         set(taxonomy.risk_categories),
     )
     texts = [normaliser(ex.text).text for ex in content.examples]
-    classifier = IntentClassifier.train(
-        texts, [ex.intent for ex in content.examples], settings.cache_dir
-    )
+    classifier = IntentClassifier.train(texts, [ex.intent for ex in content.examples], settings.cache_dir)
     renderer = Renderer(
         content.contacts,
         {
@@ -106,3 +103,9 @@ def build_engine(settings: Settings, db_path: Path | None = None, clock: Clock =
     parts, _ = build_parts(settings)
     db = open_database(db_path or settings.db_path)
     return Engine(parts, ConversationStore(db, settings.key_id), clock)
+
+
+def _vocabulary(content: Content) -> set[str]:
+    """Every word of the training examples, as the normaliser would produce it."""
+    plain = Normaliser()
+    return {word for ex in content.examples for word in plain(ex.text).tokens}

@@ -41,9 +41,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     settings = load_settings()
     if settings.telegram_token:
-        print(
-            "TELEGRAM_BOT_TOKEN is set, but the Telegram channel is not built yet; starting the terminal."
-        )
+        print("TELEGRAM_BOT_TOKEN is set, but the Telegram channel is not built yet; starting the terminal.")
     return cmd_chat(args)
 
 

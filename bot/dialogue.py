@@ -24,6 +24,8 @@ FOLLOW_UP_STARTS = (
     "what about",
 )
 MAX_FOLLOW_UP_WORDS = 8
+# Topics whose answer always ends with the offer of a human: the person asked for one.
+OFFER_TOPICS = frozenset({"praten-met-iemand"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +55,8 @@ class Policy:
         if facts.risk.level == "acute":
             return Plan(["action_crisis"], topic)
         plan = self._plan_intent(facts, slots, topic)
-        if facts.risk.level == "high" and "action_offer_human" not in plan.actions:
+        wants_human = facts.risk.level == "high" or plan.topic in OFFER_TOPICS
+        if wants_human and "action_offer_human" not in plan.actions:
             plan.actions.append("action_offer_human")
         elif self._should_ask_audience(plan, slots):
             plan.actions.append("utter_ask_audience")
@@ -82,9 +85,7 @@ class Policy:
             return Plan(["action_more"], last, {"not_understood": 0})
         misses = int(slots.get("not_understood") or 0) + 1
         if misses >= 2:
-            return Plan(
-                ["action_topic_menu", "action_offer_human"], FALLBACK_TOPIC, {"not_understood": 0}
-            )
+            return Plan(["action_topic_menu", "action_offer_human"], FALLBACK_TOPIC, {"not_understood": 0})
         return Plan(["utter_onbegrepen"], FALLBACK_TOPIC, {"not_understood": misses})
 
     @staticmethod

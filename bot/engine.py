@@ -28,6 +28,7 @@ from bot.normalise import Normalised, Normaliser
 from bot.risk import NO_RISK, RiskAssessment, RiskDetector
 from bot.storage.conversations import ConversationStore, EscalationEvent
 from bot.storage.db import immediate
+from bot.taxonomy import FALLBACK_TOPIC
 
 Clock = Callable[[], datetime]
 
@@ -49,25 +50,26 @@ class EngineParts:
 
 
 class Engine:
-    def __init__(
-        self, parts: EngineParts, store: ConversationStore, clock: Clock = utc_now
-    ) -> None:
+    def __init__(self, parts: EngineParts, store: ConversationStore, clock: Clock = utc_now) -> None:
         self.parts = parts
         self.store = store
         self.clock = clock
-        self._lock = (
-            asyncio.Lock()
-        )  # one connection: turns must not interleave inside a transaction
+        self._lock = asyncio.Lock()  # one connection: turns must not interleave inside a transaction
 
     async def handle(self, incoming: Incoming) -> Outcome:
         p = self.parts
         message = p.normaliser(incoming.text)
         command = parse_command(incoming.payload or message.original, p.known_intents)
         risk = NO_RISK if command else p.risk.assess(p.normaliser.full_text(incoming.text))
-        guess = IntentGuess(command.intent, 1.0) if command else p.classifier.predict(message.text)
+        guess = IntentGuess(command.intent, 1.0) if command else self._classify(message)
         async with self._lock:
             with immediate(self.store.db, durable=risk.is_risk):
                 return await self._turn(incoming, message, command, risk, guess)
+
+    def _classify(self, message: Normalised) -> IntentGuess:
+        if not self.parts.normaliser.knows_any(message):
+            return IntentGuess(FALLBACK_TOPIC, 0.0)
+        return self.parts.classifier.predict(message.text)
 
     async def _turn(
         self,
@@ -81,9 +83,7 @@ class Engine:
         stored = self.store.load_slots(incoming.conversation_id)
         slots: dict[str, Any] = dict(stored or {})
         slots["language"] = self._language(message, incoming, slots)
-        audience = (command.entities.get("audience") if command else None) or p.audience.detect(
-            message
-        )
+        audience = (command.entities.get("audience") if command else None) or p.audience.detect(message)
         if audience:
             slots["audience"] = audience
         facts = TurnFacts(
@@ -127,9 +127,7 @@ class Engine:
             if name.startswith("utter_"):
                 out.append(self.parts.knowledge.response(name, slots["language"]))
                 continue
-            tracker = _tracker(
-                incoming.conversation_id, message.original, command, risk, guess, slots
-            )
+            tracker = _tracker(incoming.conversation_id, message.original, command, risk, guess, slots)
             dispatcher = CollectingDispatcher()
             events = await self.parts.actions[name].run(dispatcher, tracker, {})
             for event in events:

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
 
 from bot.taxonomy import FALLBACK_TOPIC
 
@@ -40,24 +43,54 @@ def build_pipeline():
         [
             (
                 "chars",
-                TfidfVectorizer(
-                    analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=1
-                ),
+                TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=1),
             ),
             (
                 "words",
-                TfidfVectorizer(
-                    analyzer="word", ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"\S+"
-                ),
+                TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"\S+"),
             ),
         ]
     )
     return make_pipeline(features, LogisticRegression(C=20.0, max_iter=2000))
 
 
+class LinearScorer:
+    """The fitted pipeline's arithmetic without sklearn's per-call checks (~20x faster per message).
+
+    Uses the vectorizers' own analyzers, vocabularies and idf weights, so the scores are
+    the pipeline's own (tests/test_intent.py compares them).
+    """
+
+    def __init__(self, pipeline) -> None:
+        union, model = pipeline.steps[0][1], pipeline.steps[-1][1]
+        self.parts = []
+        offset = 0
+        for _, vectorizer in union.transformer_list:
+            self.parts.append((vectorizer.build_analyzer(), vectorizer.vocabulary_, vectorizer.idf_, offset))
+            offset += len(vectorizer.vocabulary_)
+        self.coef = model.coef_
+        self.intercept = model.intercept_
+
+    def probabilities(self, text: str) -> np.ndarray:
+        scores = self.intercept.copy()
+        for analyzer, vocabulary, idf, offset in self.parts:
+            counts = Counter(vocabulary[g] for g in analyzer(text) if g in vocabulary)
+            if not counts:
+                continue
+            index = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+            tf = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))
+            weights = tf * idf[index]
+            weights /= np.sqrt(weights @ weights)
+            scores += self.coef[:, index + offset] @ weights
+        scores -= scores.max()
+        exp = np.exp(scores)
+        return exp / exp.sum()
+
+
 class IntentClassifier:
     def __init__(self, pipeline, threshold: float = DEFAULT_THRESHOLD) -> None:
         self.pipeline = pipeline
+        self.scorer = LinearScorer(pipeline)
         self.threshold = threshold
         self.classes: list[str] = list(pipeline.classes_)
 
@@ -84,7 +117,7 @@ class IntentClassifier:
         """Best intent with its probability; below the threshold the fallback topic."""
         if not text.strip():
             return IntentGuess(FALLBACK_TOPIC, 0.0)
-        probs = self.pipeline.predict_proba([text])[0]
+        probs = self.scorer.probabilities(text)
         best = int(probs.argmax())
         confidence = float(probs[best])
         if confidence < self.threshold:

@@ -41,16 +41,12 @@ class Knowledge:
         if index >= len(parts):
             return None
         part = parts[index]
-        buttons = (
-            [Button(self.label("more", language), MORE_PAYLOAD)] if index + 1 < len(parts) else []
-        )
+        buttons = [Button(self.label("more", language), MORE_PAYLOAD)] if index + 1 < len(parts) else []
         body = f"{part.title}\n\n{self.renderer.render(part.text, language)}"
         return Text(body, (*buttons, *self.related(article, language)))
 
     def related(self, article: Article, language: str) -> tuple[Button, ...]:
-        return tuple(
-            self.topic_button(t, language) for t in article.related if t in self.content.articles
-        )
+        return tuple(self.topic_button(t, language) for t in article.related if t in self.content.articles)
 
     def topic_button(self, topic: str, language: str) -> Button:
         title = self.content.articles[topic].text("jongere", language).title

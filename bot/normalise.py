@@ -119,9 +119,7 @@ CHAT_WORDS = {
 }
 
 # Digits and symbols used as letters inside words ("z3lfm0rd", "p1ll3n").
-_LEET = str.maketrans(
-    {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
-)
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
 # A number followed by a unit is a number, not leetspeak ("14jr", "800mg", "2de").
 _NUMBER_WITH_UNIT = re.compile(
     r"\d+(?:[.,]\d+)?(?:jr|jaar|j|x|mg|g|gr|kg|e|ste|de|k|km|min|u|uur|pm|am|h|cm|m|euro|eur|ml)"
@@ -213,6 +211,10 @@ class Normaliser:
         truncated = len(raw) > MAX_CHARS
         original = clean(raw[:MAX_CHARS] if truncated else raw).strip()
         return Normalised(original, *self._forms(original), truncated=truncated)
+
+    def knows_any(self, message: Normalised) -> bool:
+        """False for gibberish: not one word of the message was ever seen in the content."""
+        return any(token in self.vocabulary for token in message.tokens)
 
     def full_text(self, raw: str) -> Normalised:
         """Normalise without the length cap (the risk check reads every character)."""

@@ -1,7 +1,8 @@
 """Phrases as the werkgroep writes them, matched on normalised words.
 
 Syntax: plain words; "word*" (any word starting with it); "#" (any number); "#18+"
-(a number from 18 to 99, an adult's age); "..." (up to three other words between).
+(a number from 18 to 99, an adult's age); "..." (up to three other words between);
+"$" (the end of the message).
 """
 
 from __future__ import annotations
@@ -22,14 +23,12 @@ BARRIER = "|"
 
 @dataclass(frozen=True, slots=True)
 class Part:
-    kind: Literal["word", "prefix", "number", "adult_age", "gap"]
+    kind: Literal["word", "prefix", "number", "adult_age", "gap", "end"]
     value: str = ""
 
     def accepts(self, token: str) -> bool:
         if self.kind == "word":
-            return token == self.value or (
-                len(self.value) >= MIN_FUZZY and _one_typo(token, self.value)
-            )
+            return token == self.value or (len(self.value) >= MIN_FUZZY and _one_typo(token, self.value))
         if self.kind == "prefix":
             return token.startswith(self.value)
         if self.kind == "adult_age":
@@ -47,6 +46,12 @@ class Pattern:
     has_negation: bool
 
     @property
+    def anchor(self) -> str | None:
+        """A short exact word every match must contain: a cheap test before the full search."""
+        words = [p.value for p in self.parts if p.kind == "word" and len(p.value) < MIN_FUZZY]
+        return max(words, key=len) if words else None
+
+    @property
     def open_end(self) -> bool:
         return self.parts[-1].kind == "prefix"
 
@@ -62,13 +67,14 @@ class Pattern:
             start = squashed.text.find(self.squashed, start + 1)
         return False
 
-    def find(
-        self, tokens: tuple[str, ...], negations: frozenset[str]
-    ) -> Literal["yes", "negated", "no"]:
+    def find(self, tokens: tuple[str, ...], negations: frozenset[str]) -> Literal["yes", "negated", "no"]:
         """Search the tokens; a match with a negation just before it or inside a gap is negated."""
         seen_negated = False
+        first = self.parts[0]
         for start in range(len(tokens)):
-            outcome = self._match_at(tokens, start, 0, negations)
+            if not first.accepts(tokens[start]):
+                continue
+            outcome = self._match_at(tokens, start + 1, 1, negations)
             if outcome is True:
                 before = tokens[max(0, start - NEGATION_WINDOW) : start]
                 if not self.has_negation and negations.intersection(before):
@@ -79,12 +85,12 @@ class Pattern:
                 seen_negated = True
         return "negated" if seen_negated else "no"
 
-    def _match_at(
-        self, tokens: tuple[str, ...], pos: int, part_index: int, negations: frozenset[str]
-    ):
+    def _match_at(self, tokens: tuple[str, ...], pos: int, part_index: int, negations: frozenset[str]):
         if part_index == len(self.parts):
             return True
         part = self.parts[part_index]
+        if part.kind == "end":
+            return pos == len(tokens) or tokens[pos] == BARRIER
         if part.kind == "gap":
             result: bool | str = False
             for skip in range(MAX_GAP + 1):
@@ -108,6 +114,8 @@ def compile_pattern(phrase: str, normaliser: Normaliser, negations: frozenset[st
             parts.append(Part("gap"))
         elif raw == "#":
             parts.append(Part("number"))
+        elif raw == "$":
+            parts.append(Part("end"))
         elif raw == "#18+":
             parts.append(Part("adult_age"))
         else:

@@ -23,9 +23,7 @@ class ActionAnswerTopic(KnowledgeAction):
         if self.knowledge.article(topic) is None:
             topic = tracker.get_slot("last_topic") or ""
         if self.knowledge.article(topic) is None:
-            self.send(
-                dispatcher, self.knowledge.response("utter_no_article", self.language(tracker))
-            )
+            self.send(dispatcher, self.knowledge.response("utter_no_article", self.language(tracker)))
             return []
         audience = self.audience(tracker, topic)
         self.send(dispatcher, self.knowledge.answer(topic, audience, self.language(tracker)))

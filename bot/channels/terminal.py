@@ -46,8 +46,6 @@ async def chat(
         if typed.lower() in QUIT:
             return
         if typed.isdigit() and 1 <= int(typed) <= len(payloads):
-            outcome = await engine.handle(
-                Incoming(conversation_id, payload=payloads[int(typed) - 1])
-            )
+            outcome = await engine.handle(Incoming(conversation_id, payload=payloads[int(typed) - 1]))
         else:
             outcome = await engine.handle(Incoming(conversation_id, text=typed))

@@ -73,9 +73,7 @@ def _check_article_texts(content: Content, article: Article) -> list[Problem]:
             continue  # a same_as fallback shares its target's text
         seen.add(id(text))
         if len(text.title) > MAX_TITLE:
-            out.append(
-                _p(text.where, f"{audience}.{lang}: title longer than {MAX_TITLE} characters")
-            )
+            out.append(_p(text.where, f"{audience}.{lang}: title longer than {MAX_TITLE} characters"))
         pieces = [(text.answer, text.where, MAX_ANSWER, "answer")]
         pieces += [(m.text, m.where, MAX_MORE, f"meer '{m.title}'") for m in text.more]
         for body, where, limit, what in pieces:
@@ -97,9 +95,7 @@ def _check_article_texts(content: Content, article: Article) -> list[Problem]:
 def _render(content: Content, body: str, lang: str, where: Where) -> tuple[str, Problem | None]:
     from bot.render import Renderer
 
-    renderer = Renderer(
-        content.contacts, {"text_retention_hours": "24", "case_retention_days": "30"}
-    )
+    renderer = Renderer(content.contacts, {"text_retention_hours": "24", "case_retention_days": "30"})
     try:
         return renderer.render(body, lang), None
     except UnknownPlaceholder as exc:
@@ -154,29 +150,21 @@ def _check_examples(content: Content, topics: set[str]) -> list[Problem]:
     for ex in content.examples:
         per_intent[ex.intent] += 1
         if ex.topic not in topics:
-            out.append(
-                _p(ex.where, f"intent '{ex.intent}' is not a taxonomy topic (or topic/detail)")
-            )
+            out.append(_p(ex.where, f"intent '{ex.intent}' is not a taxonomy topic (or topic/detail)"))
         key = " ".join(ex.text.lower().split())
         if key in first_seen and first_seen[key][0] != ex.intent:
             other_intent, other = first_seen[key]
-            out.append(
-                _p(ex.where, f"example also under '{other_intent}' at {other.path}:{other.line}")
-            )
+            out.append(_p(ex.where, f"example also under '{other_intent}' at {other.path}:{other.line}"))
         first_seen.setdefault(key, (ex.intent, ex.where))
     return out
 
 
-def _check_rules(
-    content: Content, topics: set[str], actions: set[str], builtin: set[str]
-) -> list[Problem]:
+def _check_rules(content: Content, topics: set[str], actions: set[str], builtin: set[str]) -> list[Problem]:
     out = []
     intents = {ex.intent for ex in content.examples} | builtin
     for rule in content.rules:
         if rule.intent not in intents:
-            out.append(
-                _p(rule.where, f"rule '{rule.name}': intent '{rule.intent}' has no examples")
-            )
+            out.append(_p(rule.where, f"rule '{rule.name}': intent '{rule.intent}' has no examples"))
         target = rule.action
         if target.startswith("utter_"):
             name = target.removeprefix("utter_")

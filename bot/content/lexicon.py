@@ -25,11 +25,7 @@ def build_detector(
         out = []
         for i, phrase in enumerate(node):
             pattern = compile_pattern(str(phrase), normaliser, negations)
-            if (
-                not pattern.parts
-                or pattern.parts[0].kind == "gap"
-                or pattern.parts[-1].kind == "gap"
-            ):
+            if not pattern.parts or pattern.parts[0].kind == "gap" or pattern.parts[-1].kind == "gap":
                 problems.append(
                     Problem(
                         path,
@@ -90,12 +86,13 @@ def _signal(node, path, concepts, categories, patterns, problems) -> Signal | No
     groups = []
     for name in node.get("all") or []:
         if name not in concepts:
-            problems.append(
-                Problem(path, node.line_of("all"), f"signal '{sid}': unknown concept '{name}'")
-            )
+            problems.append(Problem(path, node.line_of("all"), f"signal '{sid}': unknown concept '{name}'"))
             return None
         groups.append(concepts[name])
     if not phrases and not groups:
         problems.append(Problem(path, node.line, f"signal '{sid}' needs 'phrases' or 'all'"))
         return None
-    return Signal(sid, level, category, phrases, tuple(groups))
+    unless = (
+        patterns(node["unless"], node.line_of("unless"), f"signal '{sid}' unless") if "unless" in node else ()
+    )
+    return Signal(sid, level, category, phrases, tuple(groups), unless)

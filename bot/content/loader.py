@@ -76,7 +76,7 @@ class _Reader:
 
     def buttons(self, value: Any, path: Path, line: int) -> tuple[Button, ...]:
         out = []
-        for i, item in enumerate(value or []):
+        for item in value or []:
             b = self.mapping(item, path, line, "a button")
             if b is not None:
                 out.append(
@@ -168,7 +168,7 @@ def _read_article(r: _Reader, path: Path, content: Content) -> None:
 
 def _article_text(r: _Reader, node: LineDict, path: Path) -> ArticleText:
     more = []
-    for i, part in enumerate(node.get("more") or []):
+    for part in node.get("more") or []:
         part_node = r.mapping(part, path, node.line_of("more"), "a 'more' part")
         if part_node is not None:
             more.append(
@@ -193,9 +193,7 @@ def _read_contacts(r: _Reader, path: Path, content: Content) -> None:
         node = r.mapping(value, path, contacts.line_of(key), f"contact '{key}'")
         if node is None:
             continue
-        src = r.mapping(
-            node.get("source"), path, node.line_of("source"), f"source of contact '{key}'"
-        )
+        src = r.mapping(node.get("source"), path, node.line_of("source"), f"source of contact '{key}'")
         content.contacts[key] = Contact(
             key=key,
             name=_per_language(node.get("name")),
@@ -220,9 +218,7 @@ def _read_nlu(r: _Reader, path: Path, content: Content) -> None:
     if data is None:
         return
     if str(data.get("version")) != RASA_VERSION:
-        r.problem(
-            path, data.line_of("version"), f'version must be "{RASA_VERSION}" (Rasa NLU format)'
-        )
+        r.problem(path, data.line_of("version"), f'version must be "{RASA_VERSION}" (Rasa NLU format)')
     language = path.parent.name
     for i, item in enumerate(data.get("nlu") or []):
         node = r.mapping(item, path, data["nlu"].line_of(i), "an nlu entry")
@@ -260,9 +256,7 @@ def _read_rules(r: _Reader, path: Path, content: Content) -> None:
         if len(intents) != 1 or len(actions) != 1:
             r.problem(path, node.line, "a rule needs one '- intent:' step and one '- action:' step")
             continue
-        content.rules.append(
-            Rule(str(node.get("rule", "")), intents[0], actions[0], Where(path, node.line))
-        )
+        content.rules.append(Rule(str(node.get("rule", "")), intents[0], actions[0], Where(path, node.line)))
 
 
 def _read_responses(r: _Reader, path: Path, content: Content) -> None:

@@ -28,9 +28,7 @@ class ConversationStore:
 
     def load_slots(self, conversation_id: str) -> dict[str, Any] | None:
         """The conversation's slots, or None for a conversation never seen."""
-        row = self.db.execute(
-            "SELECT slots FROM conversations WHERE id = ?", [conversation_id]
-        ).fetchone()
+        row = self.db.execute("SELECT slots FROM conversations WHERE id = ?", [conversation_id]).fetchone()
         return json.loads(row[0]) if row else None
 
     def save_turn(
@@ -64,8 +62,5 @@ class ConversationStore:
             "INSERT INTO escalation_events "
             "(conversation_id, kind, level, category, signal, message_id, status, created_at) "
             "VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)",
-            [
-                (conversation_id, e.kind, e.level, e.category, e.signal, message_id, now)
-                for e in events
-            ],
+            [(conversation_id, e.kind, e.level, e.category, e.signal, message_id, now) for e in events],
         )

@@ -1,0 +1,56 @@
+"""Shared fixtures: real content, a real SQLite file per test, no network beyond loopback."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+
+from bot.app import build_parts
+from bot.engine import Engine
+from bot.settings import PROJECT_ROOT, Settings
+from bot.storage.conversations import ConversationStore
+from bot.storage.db import open_database
+
+TEST_KEY = bytes(range(32))
+
+
+@pytest.fixture(autouse=True)
+def loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail any test that opens a socket to anything but this machine."""
+    real_connect = socket.socket.connect
+
+    def guarded(self: socket.socket, address, *args, **kwargs):
+        host = address[0] if isinstance(address, tuple) else address
+        remote = isinstance(host, str) and not (host.startswith("127.") or host in ("localhost", "::1"))
+        if remote and self.family in (socket.AF_INET, socket.AF_INET6):
+            raise AssertionError(f"test tried to reach {host}")
+        return real_connect(self, address, *args, **kwargs)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
+
+
+def make_settings(tmp: Path, content_dir: Path = PROJECT_ROOT) -> Settings:
+    return Settings(
+        db_path=tmp / "bot.db",
+        content_dir=content_dir,
+        cache_dir=PROJECT_ROOT / "var" / "cache",
+        pseudonym_key=TEST_KEY,
+    )
+
+
+@pytest.fixture(scope="session")
+def parts(tmp_path_factory: pytest.TempPathFactory):
+    engine_parts, _ = build_parts(make_settings(tmp_path_factory.mktemp("parts")))
+    return engine_parts
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "bot.db"
+
+
+@pytest.fixture
+def engine(parts, db_path: Path) -> Engine:
+    return Engine(parts, ConversationStore(open_database(db_path), "test"))

@@ -1,0 +1,84 @@
+"""`python -m bot check` names file and line for each kind of broken content."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.app import load_checked_content
+from bot.settings import PROJECT_ROOT
+
+
+@pytest.fixture
+def content_copy(tmp_path: Path) -> Path:
+    for folder in ("intents", "knowledge", "escalation"):
+        shutil.copytree(PROJECT_ROOT / folder, tmp_path / folder)
+    return tmp_path
+
+
+def errors(root: Path) -> list[str]:
+    _, problems = load_checked_content(root)
+    return [str(p) for p in problems if not p.warning]
+
+
+def test_shipped_content_is_clean() -> None:
+    assert errors(PROJECT_ROOT) == []
+
+
+def test_yaml_syntax_error_names_file_and_line(content_copy: Path) -> None:
+    path = content_copy / "intents" / "nl" / "halt.yml"
+    path.write_text('version: "3.1"\nnlu:\n- intent: halt\n  examples: [unclosed\n', encoding="utf-8")
+    assert any(e.startswith(f"{path}:") and "YAML syntax" in e for e in errors(content_copy))
+
+
+def test_unknown_topic_and_duplicate_example(content_copy: Path) -> None:
+    path = content_copy / "intents" / "nl" / "extra.yml"
+    path.write_text(
+        'version: "3.1"\nnlu:\n- intent: voetbal\n  examples: |\n    - wat doet halt\n', encoding="utf-8"
+    )
+    found = errors(content_copy)
+    assert f"{path}:5: intent 'voetbal' is not a taxonomy topic (or topic/detail)" in found
+    assert any(e.startswith(f"{path}:5: example also under") for e in found) or any(
+        "'voetbal' has no rule" in e for e in found
+    )
+
+
+def test_intent_without_examples(content_copy: Path) -> None:
+    path = content_copy / "intents" / "nl" / "leeg.yml"
+    path.write_text('version: "3.1"\nnlu:\n- intent: halt/leeg\n  examples: ""\n', encoding="utf-8")
+    assert f"{path}:3: intent 'halt/leeg' has no examples" in errors(content_copy)
+
+
+def test_rule_to_missing_action_or_article(content_copy: Path) -> None:
+    rules = content_copy / "intents" / "rules.yml"
+    text = rules.read_text(encoding="utf-8")
+    rules.write_text(
+        text + "- rule: kapot\n  steps:\n  - intent: halt\n  - action: action_bestaat_niet\n",
+        encoding="utf-8",
+    )
+    (content_copy / "knowledge" / "halt.yml").unlink()
+    found = errors(content_copy)
+    assert any("unknown action 'action_bestaat_niet'" in e for e in found)
+    assert any("no article 'halt'" in e for e in found)
+
+
+def test_unsourced_number_is_reported(content_copy: Path) -> None:
+    path = content_copy / "knowledge" / "halt.yml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("answer: |", "answer: |\n        Bel 0612345678.", 1)
+    )
+    assert any("'0612345678' does not appear in a source" in e for e in errors(content_copy))
+
+
+def test_bot_refuses_to_start_on_invalid_content(content_copy: Path) -> None:
+    (content_copy / "knowledge" / "halt.yml").write_text("topic: [", encoding="utf-8")
+    env = {"BOT_CONTENT_DIR": str(content_copy), "BOT_PSEUDONYM_KEY": "ab" * 32, "PATH": "/usr/bin:/bin"}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "hoi"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 2
+    assert (
+        result.stderr.count("\n") == 1 and "halt.yml:" in result.stderr and "Traceback" not in result.stderr
+    )
