@@ -19,7 +19,7 @@ from bot.knowledge import Knowledge
 from bot.normalise import Normaliser
 from bot.phrases import compile_pattern
 from bot.render import Renderer
-from bot.settings import Settings
+from bot.settings import Settings, placeholder_settings
 from bot.storage.conversations import ConversationStore
 from bot.storage.db import open_database
 from bot.taxonomy import load_taxonomy
@@ -73,11 +73,7 @@ def build_parts(settings: Settings) -> tuple[EngineParts, Content]:
     texts = [normaliser(ex.text).text for ex in content.examples]
     classifier = IntentClassifier.train(texts, [ex.intent for ex in content.examples], settings.cache_dir)
     renderer = Renderer(
-        content.contacts,
-        {
-            "text_retention_hours": str(settings.text_retention_hours),
-            "case_retention_days": str(settings.case_retention_days),
-        },
+        content.contacts, placeholder_settings(settings.text_retention_hours, settings.case_retention_days)
     )
     knowledge = Knowledge(content, renderer)
     cues = {

@@ -114,3 +114,19 @@ def _under(root: Path, value: str) -> Path:
 
 class SettingsError(Exception):
     """A setting is missing or malformed; the message names it, never its value."""
+
+
+def placeholder_settings(text_retention_hours: int, case_retention_days: int) -> dict[str, str]:
+    """The settings content texts may quote as {setting.name}."""
+    return {
+        "text_retention_hours": str(text_retention_hours),
+        "case_retention_days": str(case_retention_days),
+    }
+
+
+def default_placeholder_settings() -> dict[str, str]:
+    """Placeholder values from the declared defaults, for checking content without a .env."""
+    defaults = {s.env: s.default for s in SETTINGS}
+    return placeholder_settings(
+        int(defaults["BOT_TEXT_RETENTION_HOURS"]), int(defaults["BOT_CASE_RETENTION_DAYS"])
+    )

@@ -12,7 +12,8 @@ from collections import defaultdict
 
 from bot.content.model import LANGUAGES, Article, Content, Source, Where
 from bot.content.yamlsrc import Problem
-from bot.render import PLACEHOLDER, UnknownPlaceholder
+from bot.render import PLACEHOLDER, Renderer, UnknownPlaceholder
+from bot.settings import default_placeholder_settings
 
 MAX_ANSWER = 600
 MAX_MORE = 900
@@ -47,6 +48,7 @@ def _p(where: Where, message: str, warning: bool = False) -> Problem:
 
 def _check_articles(content: Content, topics: set[str]) -> list[Problem]:
     out: list[Problem] = []
+    renderer = Renderer(content.contacts, default_placeholder_settings())
     for topic, article in content.articles.items():
         if topic not in topics:
             out.append(_p(article.where, f"unknown topic id '{topic}' (not in the taxonomy)"))
@@ -61,11 +63,11 @@ def _check_articles(content: Content, topics: set[str]) -> list[Problem]:
         for src in article.sources:
             if not WELL_FORMED_URL.match(src.url):
                 out.append(_p(article.where, f"source URL '{src.url}' is not well-formed"))
-        out += _check_article_texts(content, article)
+        out += _check_article_texts(content, article, renderer)
     return out
 
 
-def _check_article_texts(content: Content, article: Article) -> list[Problem]:
+def _check_article_texts(content: Content, article: Article, renderer: Renderer) -> list[Problem]:
     out: list[Problem] = []
     seen: set[int] = set()
     for (audience, lang), text in article.texts.items():
@@ -77,7 +79,7 @@ def _check_article_texts(content: Content, article: Article) -> list[Problem]:
         pieces = [(text.answer, text.where, MAX_ANSWER, "answer")]
         pieces += [(m.text, m.where, MAX_MORE, f"meer '{m.title}'") for m in text.more]
         for body, where, limit, what in pieces:
-            rendered, problem = _render(content, body, lang, where)
+            rendered, problem = _render(renderer, body, lang, where)
             if problem:
                 out.append(problem)
                 continue
@@ -92,10 +94,7 @@ def _check_article_texts(content: Content, article: Article) -> list[Problem]:
     return out
 
 
-def _render(content: Content, body: str, lang: str, where: Where) -> tuple[str, Problem | None]:
-    from bot.render import Renderer
-
-    renderer = Renderer(content.contacts, {"text_retention_hours": "24", "case_retention_days": "30"})
+def _render(renderer: Renderer, body: str, lang: str, where: Where) -> tuple[str, Problem | None]:
     try:
         return renderer.render(body, lang), None
     except UnknownPlaceholder as exc:
