@@ -17,16 +17,19 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from sklearn.base import clone  # noqa: E402
+from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: E402
 from sklearn.linear_model import LogisticRegression, SGDClassifier  # noqa: E402
 from sklearn.model_selection import StratifiedKFold  # noqa: E402
+from sklearn.pipeline import FeatureUnion, make_pipeline  # noqa: E402
 from sklearn.svm import LinearSVC  # noqa: E402
 
 from bot.content.loader import load_content  # noqa: E402
-from bot.intent import build_pipeline  # noqa: E402
+from bot.features import ANALYZERS  # noqa: E402
+from bot.models import INTENT_C  # noqa: E402
 from bot.normalise import Normaliser  # noqa: E402
 
 MODELS = {
-    "lr": LogisticRegression(C=20.0, max_iter=2000),
+    "lr": LogisticRegression(C=INTENT_C, max_iter=3000),
     "svc": LinearSVC(C=0.5),
     "sgd": SGDClassifier(loss="modified_huber", alpha=1e-4, max_iter=50, random_state=0),
 }
@@ -42,8 +45,10 @@ def main() -> None:
     topics = [ex.topic for ex in content.examples]
     print(f"{len(texts)} examples, {len(set(topics))} topics")
     for name in args.models.split(","):
-        pipeline = build_pipeline()
-        pipeline.steps[-1] = (pipeline.steps[-1][0], clone(MODELS[name]))
+        union = FeatureUnion(
+            [(f"b{i}", TfidfVectorizer(analyzer=a, sublinear_tf=True)) for i, a in enumerate(ANALYZERS)]
+        )
+        pipeline = make_pipeline(union, clone(MODELS[name]))
         correct = 0
         folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
         t0 = time.perf_counter()

@@ -8,7 +8,7 @@ from bot.actions import action_names, build_actions
 from bot.audience import AudienceDetector
 from bot.commands import COMMAND_INTENTS
 from bot.content.check import check_content
-from bot.content.lexicon import build_detector
+from bot.content.lexicon import build_detector, read_model_settings
 from bot.content.loader import load_content
 from bot.content.model import Content
 from bot.content.yamlsrc import ContentError, LineDict, Problem
@@ -16,9 +16,12 @@ from bot.dialogue import Policy
 from bot.engine import Clock, Engine, EngineParts, utc_now
 from bot.intent import IntentClassifier
 from bot.knowledge import Knowledge
+from bot.models import Labelled, train_models
 from bot.normalise import Normaliser
 from bot.phrases import compile_pattern
 from bot.render import Renderer
+from bot.risk_judge import RiskJudge
+from bot.risk_model import RiskModel
 from bot.settings import Settings, placeholder_settings
 from bot.storage.conversations import ConversationStore
 from bot.storage.db import open_database
@@ -46,6 +49,7 @@ def load_checked_content(root: Path) -> tuple[Content, list[Problem]]:
             content.risk, content.risk_where.path, normaliser, set(taxonomy.risk_categories)
         )
         problems += risk_problems
+        problems += read_model_settings(content.risk, content.risk_where.path, set(taxonomy.topics))[1]
     problems += check_content(
         content,
         set(taxonomy.topics),
@@ -70,8 +74,14 @@ def build_parts(settings: Settings) -> tuple[EngineParts, Content]:
         normaliser,
         set(taxonomy.risk_categories),
     )
-    texts = [normaliser(ex.text).text for ex in content.examples]
-    classifier = IntentClassifier.train(texts, [ex.intent for ex in content.examples], settings.cache_dir)
+    model_settings, _ = read_model_settings(content.risk, content.risk_where.path, set(taxonomy.topics))
+    models = train_models(
+        [Labelled(normaliser(ex.text).text, ex.intent) for ex in content.examples],
+        [Labelled(normaliser(ex.text).text, ex.intent.removeprefix("risk/")) for ex in content.risk_examples],
+        model_settings.disclosure_topics,
+        settings.cache_dir,
+    )
+    risk_model = RiskModel(models.risk, model_settings) if models.risk else None
     renderer = Renderer(
         content.contacts, placeholder_settings(settings.text_retention_hours, settings.case_retention_days)
     )
@@ -84,8 +94,9 @@ def build_parts(settings: Settings) -> tuple[EngineParts, Content]:
     differs = {t for t, a in content.articles.items() if a.differs_by_audience}
     parts = EngineParts(
         normaliser=normaliser,
-        risk=detector,
-        classifier=classifier,
+        features=models.features,
+        risk=RiskJudge(detector, risk_model),
+        classifier=IntentClassifier(models.intent),
         audience=AudienceDetector(cues),
         policy=Policy(rules, set(content.articles), differs),
         knowledge=knowledge,
@@ -104,4 +115,4 @@ def build_engine(settings: Settings, db_path: Path | None = None, clock: Clock =
 def _vocabulary(content: Content) -> set[str]:
     """Every word of the training examples, as the normaliser would produce it."""
     plain = Normaliser()
-    return {word for ex in content.examples for word in plain(ex.text).tokens}
+    return {word for ex in (*content.examples, *content.risk_examples) for word in plain(ex.text).tokens}

@@ -20,12 +20,14 @@ from bot.audience import AudienceDetector
 from bot.commands import Command, parse_command
 from bot.content.model import Button
 from bot.dialogue import Policy, TurnFacts
+from bot.features import EMPTY, FeatureSpace, SparseVector
 from bot.intent import IntentClassifier, IntentGuess
 from bot.knowledge import Knowledge, Text
 from bot.language import detect_language, is_unsupported_script
 from bot.messages import Incoming, Outcome, Reply
 from bot.normalise import Normalised, Normaliser
-from bot.risk import NO_RISK, RiskAssessment, RiskDetector
+from bot.risk import NO_RISK, RiskAssessment
+from bot.risk_judge import RiskJudge
 from bot.storage.conversations import ConversationStore, EscalationEvent
 from bot.storage.db import immediate
 from bot.taxonomy import FALLBACK_TOPIC
@@ -40,7 +42,8 @@ def utc_now() -> datetime:
 @dataclass(frozen=True, slots=True)
 class EngineParts:
     normaliser: Normaliser
-    risk: RiskDetector
+    features: FeatureSpace
+    risk: RiskJudge
     classifier: IntentClassifier
     audience: AudienceDetector
     policy: Policy
@@ -60,16 +63,17 @@ class Engine:
         p = self.parts
         message = p.normaliser(incoming.text)
         command = parse_command(incoming.payload or message.original, p.known_intents)
-        risk = NO_RISK if command else p.risk.assess(p.normaliser.full_text(incoming.text))
-        guess = IntentGuess(command.intent, 1.0) if command else self._classify(message)
+        vector = EMPTY if command else p.features.vector(message.text)
+        risk = NO_RISK if command else p.risk.assess(p.normaliser.full_text(incoming.text), vector)
+        guess = IntentGuess(command.intent, 1.0) if command else self._classify(message, vector)
         async with self._lock:
             with immediate(self.store.db, durable=risk.is_risk):
                 return await self._turn(incoming, message, command, risk, guess)
 
-    def _classify(self, message: Normalised) -> IntentGuess:
+    def _classify(self, message: Normalised, vector: SparseVector) -> IntentGuess:
         if not self.parts.normaliser.knows_any(message):
             return IntentGuess(FALLBACK_TOPIC, 0.0)
-        return self.parts.classifier.predict(message.text)
+        return self.parts.classifier.predict(vector)
 
     async def _turn(
         self,

@@ -52,6 +52,16 @@ class Pattern:
         return max(words, key=len) if words else None
 
     @property
+    def heads(self) -> frozenset[str]:
+        """First two letters of every word part: a match needs a token starting with each.
+
+        A typo never changes the first two letters (see _one_typo), so this filter is exact.
+        """
+        return frozenset(
+            p.value[:2] for p in self.parts if p.kind in ("word", "prefix") and len(p.value) >= 2
+        )
+
+    @property
     def open_end(self) -> bool:
         return self.parts[-1].kind == "prefix"
 

@@ -43,7 +43,13 @@ class Signal:
 
 
 class RiskDetector:
-    """Judges one message. Acute beats high beats none; within a level the first signal wins."""
+    """Judges one message. Acute beats high beats none; within a level the first signal wins.
+
+    Every phrase is searched once per message, cheapest filters first (an exact anchor
+    word, the first letters of every word), and the signals then combine the set of
+    phrases found, so the cost grows with the phrases a message could match, not with
+    the size of the lexicon.
+    """
 
     def __init__(
         self,
@@ -53,47 +59,87 @@ class RiskDetector:
         negations: frozenset[str],
     ) -> None:
         self.signals = sorted(signals, key=lambda s: -RANK[s.level])
-        self.idioms = idioms
+        self.idioms = [(idiom, idiom.anchor) for idiom in idioms]
         self.hypothetical = hypothetical
         self.negations = negations
-        every = [p for s in signals for p in (*s.phrases, *s.unless, *(q for g in s.all_of for q in g))]
-        self.anchors = {p.source: p.anchor for p in every}
+        patterns = {
+            p.source: p for s in signals for p in (*s.phrases, *s.unless, *(q for g in s.all_of for q in g))
+        }
+        self.by_anchor: dict[str, list[tuple[Pattern, frozenset[str]]]] = {}
+        self.unanchored: list[tuple[Pattern, frozenset[str]]] = []
+        for pattern in patterns.values():
+            anchor, entry = pattern.anchor, (pattern, pattern.heads)
+            if anchor is None:
+                self.unanchored.append(entry)
+            else:
+                self.by_anchor.setdefault(anchor, []).append(entry)
+        self.squashable = [p for p in patterns.values() if p.squashed is not None]
+        self.combinations = [
+            (
+                signal,
+                frozenset(p.source for p in signal.phrases),
+                tuple(frozenset(p.source for p in group) for group in signal.all_of),
+                frozenset(p.source for p in signal.unless),
+            )
+            for signal in self.signals
+        ]
 
     def assess(self, message: Normalised) -> RiskAssessment:
         tokens = self._without_idioms(message.skeleton)
         if not tokens:
             return NO_RISK
-        squashed = Squashed.of(tokens)
-        words = frozenset(tokens)
-        cache: dict[str, bool] = {}
-
-        def hit(pattern: Pattern) -> bool:
-            if pattern.source not in cache:
-                anchor = self.anchors[pattern.source]
-                if anchor is not None and anchor not in words:
-                    cache[pattern.source] = pattern.in_squashed(squashed)
-                    return cache[pattern.source]
-                found = pattern.find(tokens, self.negations)
-                cache[pattern.source] = found == "yes" or (found == "no" and pattern.in_squashed(squashed))
-            return cache[pattern.source]
-
-        hypothetical = any(p.find(tokens, frozenset()) == "yes" for p in self.hypothetical)
-        for signal in self.signals:
+        found = self._phrases_found(tokens)
+        if not found:
+            return NO_RISK
+        hypothetical = self._is_hypothetical(tokens)
+        for signal, phrases, groups, unless in self.combinations:
             if signal.level == "high" and hypothetical:
                 continue
-            fired = any(hit(p) for p in signal.phrases) or (
-                signal.all_of and all(any(hit(p) for p in group) for group in signal.all_of)
+            fired = not phrases.isdisjoint(found) or (
+                groups and all(not group.isdisjoint(found) for group in groups)
             )
-            if fired and not any(hit(p) for p in signal.unless):
+            if fired and unless.isdisjoint(found):
                 return RiskAssessment(signal.level, signal.category, signal.id)
         return NO_RISK
+
+    def is_hypothetical(self, message: Normalised) -> bool:
+        """A question about someone imagined ("wat als iemand...") rather than a disclosure."""
+        return self._is_hypothetical(self._without_idioms(message.skeleton))
+
+    def _is_hypothetical(self, tokens: tuple[str, ...]) -> bool:
+        return any(p.find(tokens, frozenset()) == "yes" for p in self.hypothetical)
+
+    def _phrases_found(self, tokens: tuple[str, ...]) -> set[str]:
+        """Sources of every phrase in the message, as words or written without spaces.
+
+        A phrase found only with a negation before it ("niet dood") counts as absent,
+        also in the spaceless text.
+        """
+        heads = frozenset(t[:2] for t in tokens)
+        candidates = [e for word in self.by_anchor.keys() & set(tokens) for e in self.by_anchor[word]]
+        found: set[str] = set()
+        negated: set[str] = set()
+        for pattern, needed_heads in (*candidates, *self.unanchored):
+            if needed_heads <= heads:
+                outcome = pattern.find(tokens, self.negations)
+                if outcome != "no":
+                    (found if outcome == "yes" else negated).add(pattern.source)
+        squashed = Squashed.of(tokens)
+        for pattern in self.squashable:
+            if (
+                pattern.squashed in squashed.text
+                and pattern.source not in negated
+                and pattern.in_squashed(squashed)
+            ):
+                found.add(pattern.source)
+        return found
 
     def _without_idioms(self, tokens: tuple[str, ...]) -> tuple[str, ...]:
         """Replace idiom spans ("dood van het lachen") by a barrier no phrase can cross."""
         out = list(tokens)
         words = frozenset(tokens)
-        for idiom in self.idioms:
-            if idiom.anchor is not None and idiom.anchor not in words:
+        for idiom, anchor in self.idioms:
+            if anchor is not None and anchor not in words:
                 continue
             n = len(idiom.parts)
             for start in range(len(out) - n + 1):

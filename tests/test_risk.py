@@ -38,7 +38,8 @@ NONE = [
 
 
 def assess(parts, text: str):
-    return parts.risk.assess(parts.normaliser.full_text(text))
+    vector = parts.features.vector(parts.normaliser(text).text)
+    return parts.risk.assess(parts.normaliser.full_text(text), vector)
 
 
 @pytest.mark.parametrize(("text", "category"), ACUTE)

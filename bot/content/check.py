@@ -12,6 +12,7 @@ from collections import defaultdict
 
 from bot.content.model import LANGUAGES, Article, Content, Source, Where
 from bot.content.yamlsrc import Problem
+from bot.models import NO_RISK_LABEL
 from bot.render import PLACEHOLDER, Renderer, UnknownPlaceholder
 from bot.settings import default_placeholder_settings
 
@@ -37,6 +38,7 @@ def check_content(
     problems += _check_articles(content, topics)
     problems += _check_contacts(content)
     problems += _check_examples(content, topics)
+    problems += _check_risk_examples(content, categories)
     problems += _check_rules(content, topics, actions, builtin_intents)
     problems += _check_response_numbers(content)
     return problems
@@ -150,12 +152,39 @@ def _check_examples(content: Content, topics: set[str]) -> list[Problem]:
         per_intent[ex.intent] += 1
         if ex.topic not in topics:
             out.append(_p(ex.where, f"intent '{ex.intent}' is not a taxonomy topic (or topic/detail)"))
-        key = " ".join(ex.text.lower().split())
+        key = _key(ex.text)
         if key in first_seen and first_seen[key][0] != ex.intent:
             other_intent, other = first_seen[key]
             out.append(_p(ex.where, f"example also under '{other_intent}' at {other.path}:{other.line}"))
         first_seen.setdefault(key, (ex.intent, ex.where))
     return out
+
+
+def _check_risk_examples(content: Content, categories: set[str]) -> list[Problem]:
+    """Labels the risk model knows, and no sentence taught as both risk and no risk."""
+    out = []
+    disclosure = content.risk.get("model", {}).get("disclosure_topics") or []
+    as_intent = {_key(ex.text): ex.where for ex in content.examples if ex.topic not in disclosure}
+    seen: dict[str, tuple[str, Where]] = {}
+    for ex in content.risk_examples:
+        kind, _, category = ex.intent.partition("/")
+        if kind != "risk" or category not in categories | {NO_RISK_LABEL}:
+            out.append(_p(ex.where, f"'{ex.intent}' must be risk/<risk category> or risk/{NO_RISK_LABEL}"))
+        key = _key(ex.text)
+        if key in seen and seen[key][0] != ex.intent:
+            other_intent, other = seen[key]
+            out.append(_p(ex.where, f"example also under '{other_intent}' at {other.path}:{other.line}"))
+        seen.setdefault(key, (ex.intent, ex.where))
+        if category != NO_RISK_LABEL and key in as_intent:
+            other = as_intent[key]
+            out.append(
+                _p(ex.where, f"also an intent example (taught as no risk) at {other.path}:{other.line}")
+            )
+    return out
+
+
+def _key(text: str) -> str:
+    return " ".join(text.lower().split())
 
 
 def _check_rules(content: Content, topics: set[str], actions: set[str], builtin: set[str]) -> list[Problem]:

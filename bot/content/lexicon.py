@@ -8,6 +8,7 @@ from bot.content.yamlsrc import LineDict, LineList, Problem
 from bot.normalise import Normaliser
 from bot.phrases import Pattern, compile_pattern
 from bot.risk import RiskDetector, Signal
+from bot.risk_model import RiskModelSettings
 
 LEVELS = ("acute", "high")
 
@@ -59,6 +60,29 @@ def build_detector(
             )
     hypothetical = patterns(raw.get("hypothetical"), raw.line_of("hypothetical"), "'hypothetical'")
     return RiskDetector(signals, list(idioms), list(hypothetical), negations), problems
+
+
+def read_model_settings(
+    raw: LineDict, path: Path, topics: set[str]
+) -> tuple[RiskModelSettings, list[Problem]]:
+    """The 'model' section: thresholds between 0 and 1, and topics whose examples tell of risk."""
+    node = raw.get("model")
+    if not isinstance(node, LineDict):
+        problem = Problem(path, raw.line, "'model' with 'acute', 'high' and 'disclosure_topics' is missing")
+        return RiskModelSettings(1.0, 1.0, frozenset()), [problem]
+    problems, values = [], {}
+    for level in LEVELS:
+        value = node.get(level)
+        if not isinstance(value, int | float) or not 0 < value <= 1:
+            problems.append(
+                Problem(path, node.line_of(level), f"model: '{level}' must be a number in (0, 1]")
+            )
+            value = 1.0
+        values[level] = float(value)
+    disclosure = frozenset(str(t) for t in node.get("disclosure_topics") or [])
+    for topic in sorted(disclosure - topics):
+        problems.append(Problem(path, node.line_of("disclosure_topics"), f"model: unknown topic '{topic}'"))
+    return RiskModelSettings(values["acute"], values["high"], disclosure), problems
 
 
 def _signal(node, path, concepts, categories, patterns, problems) -> Signal | None:

@@ -98,7 +98,9 @@ def load_content(root: Path) -> tuple[Content, list[Problem]]:
         else:
             _read_article(reader, path, content)
     for path in sorted((root / "intents").glob("*/*.yml")):
-        _read_nlu(reader, path, content)
+        _read_nlu(reader, path, path.parent.name, content.examples)
+    for path in sorted((root / "escalation" / "risk_examples").glob("*.yml")):
+        _read_nlu(reader, path, "mixed", content.risk_examples)
     _read_rules(reader, root / "intents" / "rules.yml", content)
     _read_responses(reader, root / "intents" / "responses.yml", content)
     _read_audience(reader, root / "intents" / "audience.yml", content)
@@ -213,13 +215,12 @@ def _per_language(value: Any) -> dict[str, str]:
     return {lang: str(value) for lang in LANGUAGES} if value else {}
 
 
-def _read_nlu(r: _Reader, path: Path, content: Content) -> None:
+def _read_nlu(r: _Reader, path: Path, language: str, into: list[Example]) -> None:
     data = r.mapping(r.load(path), path, 1, "an NLU file")
     if data is None:
         return
     if str(data.get("version")) != RASA_VERSION:
         r.problem(path, data.line_of("version"), f'version must be "{RASA_VERSION}" (Rasa NLU format)')
-    language = path.parent.name
     for i, item in enumerate(data.get("nlu") or []):
         node = r.mapping(item, path, data["nlu"].line_of(i), "an nlu entry")
         if node is None:
@@ -237,9 +238,7 @@ def _read_nlu(r: _Reader, path: Path, content: Content) -> None:
             if not text.startswith("- "):
                 r.problem(path, first_line + offset, "an example must start with '- '")
                 continue
-            content.examples.append(
-                Example(intent, text[2:].strip(), language, Where(path, first_line + offset))
-            )
+            into.append(Example(intent, text[2:].strip(), language, Where(path, first_line + offset)))
 
 
 def _read_rules(r: _Reader, path: Path, content: Content) -> None:

@@ -119,6 +119,7 @@ class Content:
     response_sources: tuple[Source, ...] = ()
     audience_cues: dict[str, tuple[tuple[str, Where], ...]] = field(default_factory=dict)
     risk: dict = field(default_factory=dict)  # raw lexicon, compiled by bot.content.lexicon
+    risk_examples: list[Example] = field(default_factory=list)  # intents risk/<category>, risk/none
     risk_where: Where | None = None
     messages: dict[str, dict[str, Response]] = field(default_factory=dict)  # escalation texts
     message_sources: tuple[Source, ...] = ()
