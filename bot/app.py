@@ -14,6 +14,7 @@ from bot.content.model import Content
 from bot.content.yamlsrc import ContentError, LineDict, Problem
 from bot.dialogue import Policy
 from bot.engine import Clock, Engine, EngineParts, utc_now
+from bot.escalation.config import load_escalation
 from bot.intent import IntentClassifier
 from bot.knowledge import Knowledge
 from bot.models import Labelled, train_models
@@ -36,6 +37,8 @@ BUTTON_INTENTS = {
     "handover_ja",
     "handover_nee",
     "handover_uitleg",
+    "gemeente",
+    "stop_handover",
 }
 
 
@@ -43,6 +46,8 @@ def load_checked_content(root: Path) -> tuple[Content, list[Problem]]:
     """Load and check everything; the problems include warnings."""
     taxonomy = load_taxonomy()
     content, problems = load_content(root)
+    content.escalation, escalation_problems = load_escalation(root)
+    problems += escalation_problems
     normaliser = Normaliser()
     if content.risk_where:
         _, risk_problems = build_detector(
@@ -102,6 +107,7 @@ def build_parts(settings: Settings) -> tuple[EngineParts, Content]:
         knowledge=knowledge,
         actions=build_actions(knowledge),
         known_intents={ex.intent for ex in content.examples} | BUTTON_INTENTS,
+        escalation=content.escalation,
     )
     return parts, content
 

@@ -10,6 +10,7 @@ import tempfile
 import uuid
 from pathlib import Path
 
+from bot.content.model import Content
 from bot.content.yamlsrc import ContentError
 from bot.messages import Incoming, Outcome
 from bot.settings import SettingsError, load_settings
@@ -81,12 +82,53 @@ def cmd_check(args: argparse.Namespace) -> int:
     from bot.content.check import describe
 
     settings = load_settings(create_key=False) if args.no_key else load_settings()
-    _, problems = load_checked_content(settings.content_dir)
-    for problem in problems:
-        print(problem)
+    content, problems = load_checked_content(settings.content_dir)
+    if args.readability or args.reviews:
+        _print_reports(content, args)
+    else:
+        for problem in problems:
+            print(problem)
     errors = [p for p in problems if not p.warning]
     print(f"content check: {describe(problems)}")
     return 1 if errors else 0
+
+
+def _print_reports(content: Content, args: argparse.Namespace) -> None:
+    """The reports replace the problem list; the summary line still says if content is broken."""
+    from datetime import date
+
+    from bot.content.readability import article_scores, format_table
+    from bot.content.reviews import format_report, reviews_due
+
+    if args.readability:
+        print(format_table(article_scores(content)))
+    if args.reviews:
+        today = date.today()
+        print(format_report(reviews_due(content.articles.values(), today), today))
+
+
+def cmd_actions(args: argparse.Namespace) -> int:
+    """rasa-sdk's action server with our actions, for a municipality that already runs Rasa."""
+    from bot.rasa.server import serve
+
+    serve(load_settings(), args.host, args.port)
+    return 0
+
+
+def cmd_export_rasa(args: argparse.Namespace) -> int:
+    """Write a Rasa 3.x project from our content; nothing is written when the check fails."""
+    from bot.app import build_parts
+    from bot.rasa.export import export_project
+
+    parts, content = build_parts(load_settings())
+    problems = export_project(parts, content, Path(args.out), args.action_url)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"export-rasa: {len(problems)} problems, nothing written", file=sys.stderr)
+        return 1
+    print(f"export-rasa: Rasa project written to {args.out}")
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -103,10 +145,31 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check = sub.add_parser("check", help="validate intents/, knowledge/ and escalation/")
     check.add_argument("--no-key", action="store_true", help=argparse.SUPPRESS)
+    check.add_argument(
+        "--readability", action="store_true", help="table of readability scores per article, lowest first"
+    )
+    check.add_argument("--reviews", action="store_true", help="articles due for review, oldest first")
+    actions = sub.add_parser("actions", help="serve our actions with rasa-sdk's action server")
+    actions.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
+    actions.add_argument("--port", type=int, default=5055)
+    export = sub.add_parser("export-rasa", help="write a Rasa 3.x project from our content")
+    export.add_argument(
+        "--out", required=True, help="folder for domain.yml, data/, endpoints.yml, config.yml"
+    )
+    export.add_argument(
+        "--action-url", default="http://127.0.0.1:5055/webhook", help="where Rasa reaches our action server"
+    )
     return parser
 
 
-COMMANDS = {"run": cmd_run, "chat": cmd_chat, "ask": cmd_ask, "check": cmd_check}
+COMMANDS = {
+    "run": cmd_run,
+    "chat": cmd_chat,
+    "ask": cmd_ask,
+    "check": cmd_check,
+    "actions": cmd_actions,
+    "export-rasa": cmd_export_rasa,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

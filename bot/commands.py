@@ -22,6 +22,7 @@ COMMAND_INTENTS = {
     "privacy": "privacy",
     "meer": "meer",
     "more": "meer",
+    "stop": "stop_handover",
 }
 START_AUDIENCES = {
     "ouder": "ouder",

@@ -26,6 +26,10 @@ FOLLOW_UP_STARTS = (
 MAX_FOLLOW_UP_WORDS = 8
 # Topics whose answer always ends with the offer of a human: the person asked for one.
 OFFER_TOPICS = frozenset({"praten-met-iemand"})
+STOP_INTENT = "stop_handover"
+# Handover steps whose words come from the escalation desk, not from an action.
+DESK_INTENTS = frozenset({STOP_INTENT, "gemeente"})
+HANDOVER_TOPIC = "praten-met-iemand"
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +39,8 @@ class TurnFacts:
     confidence: float
     text: str  # normalised
     is_empty: bool = False
+    staff_present: bool = False  # a staff member has picked up the case and reads along
+    is_command: bool = False  # a button or typed command, not chat
 
 
 @dataclass(slots=True)
@@ -54,6 +60,10 @@ class Policy:
         topic = facts.intent.split("/", 1)[0]
         if facts.risk.level == "acute":
             return Plan(["action_crisis"], topic)
+        if topic in DESK_INTENTS:
+            return Plan([], HANDOVER_TOPIC)
+        if facts.staff_present and not facts.is_command:
+            return Plan([], HANDOVER_TOPIC)  # the staff member answers; the desk relays the message
         plan = self._plan_intent(facts, slots, topic)
         wants_human = facts.risk.level == "high" or plan.topic in OFFER_TOPICS
         if wants_human and "action_offer_human" not in plan.actions:

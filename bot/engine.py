@@ -19,12 +19,16 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.audience import AudienceDetector
 from bot.commands import Command, parse_command
 from bot.content.model import Button
-from bot.dialogue import Policy, TurnFacts
+from bot.dialogue import STOP_INTENT, Policy, TurnFacts
+from bot.escalation.cases import Case, CaseStore
+from bot.escalation.config import EscalationConfig
+from bot.escalation.desk import MUNICIPALITY_INTENT, SKIP_MUNICIPALITY, Desk, UserTurn
+from bot.escalation.outbox import Outbox, iso
 from bot.features import EMPTY, FeatureSpace, SparseVector
 from bot.intent import IntentClassifier, IntentGuess
 from bot.knowledge import Knowledge, Text
 from bot.language import detect_language, is_unsupported_script
-from bot.messages import Incoming, Outcome, Reply
+from bot.messages import DUPLICATE, Incoming, Outcome, Reply
 from bot.normalise import Normalised, Normaliser
 from bot.risk import NO_RISK, RiskAssessment
 from bot.risk_judge import RiskJudge
@@ -33,6 +37,8 @@ from bot.storage.db import immediate
 from bot.taxonomy import FALLBACK_TOPIC
 
 Clock = Callable[[], datetime]
+# Button intents that start or change a handover: their turn is committed with a full sync.
+ESCALATION_INTENTS = frozenset({"handover_ja", MUNICIPALITY_INTENT, STOP_INTENT})
 
 
 def utc_now() -> datetime:
@@ -50,6 +56,7 @@ class EngineParts:
     knowledge: Knowledge
     actions: dict[str, Action]
     known_intents: set[str]
+    escalation: EscalationConfig
 
 
 class Engine:
@@ -57,6 +64,7 @@ class Engine:
         self.parts = parts
         self.store = store
         self.clock = clock
+        self.desk = Desk(CaseStore(store.db), Outbox(store.db), parts.escalation, parts.knowledge)
         self._lock = asyncio.Lock()  # one connection: turns must not interleave inside a transaction
 
     async def handle(self, incoming: Incoming) -> Outcome:
@@ -66,8 +74,11 @@ class Engine:
         vector = EMPTY if command else p.features.vector(message.text)
         risk = NO_RISK if command else p.risk.assess(p.normaliser.full_text(incoming.text), vector)
         guess = IntentGuess(command.intent, 1.0) if command else self._classify(message, vector)
+        durable = risk.is_risk or (command is not None and command.intent in ESCALATION_INTENTS)
         async with self._lock:
-            with immediate(self.store.db, durable=risk.is_risk):
+            with immediate(self.store.db, durable=durable):
+                if incoming.update_key and not self.store.first_time(incoming.update_key, iso(self.clock())):
+                    return DUPLICATE
                 return await self._turn(incoming, message, command, risk, guess)
 
     def _classify(self, message: Normalised, vector: SparseVector) -> IntentGuess:
@@ -84,21 +95,46 @@ class Engine:
         guess: IntentGuess,
     ) -> Outcome:
         p = self.parts
+        now_moment = self.clock()
         stored = self.store.load_slots(incoming.conversation_id)
         slots: dict[str, Any] = dict(stored or {})
         slots["language"] = self._language(message, incoming, slots)
         audience = (command.entities.get("audience") if command else None) or p.audience.detect(message)
         if audience:
             slots["audience"] = audience
+        case = self.desk.active_case(incoming.conversation_id)
         facts = TurnFacts(
-            risk, guess.intent, guess.confidence, message.text, message.is_empty and not command
+            risk,
+            guess.intent,
+            guess.confidence,
+            message.text,
+            message.is_empty and not command,
+            staff_present=case is not None and case.status == "claimed" and not case.user_left,
+            is_command=command is not None,
         )
         plan = p.policy.plan(facts, slots)
         slots.update(plan.slot_changes)
         texts = await self._run(plan.actions, incoming, message, command, risk, guess, slots)
+        municipality = self._municipality(command, message, case)
+        if municipality and municipality != SKIP_MUNICIPALITY:
+            slots["municipality"] = municipality
+        texts += self.desk.on_turn(
+            UserTurn(
+                incoming.conversation_id,
+                now_moment,
+                slots["language"],
+                message.original,
+                risk.level,
+                risk.category,
+                accepted=command is not None and command.intent == "handover_ja",
+                stopped=command is not None and command.intent == STOP_INTENT,
+                municipality=municipality,
+                remembered_municipality=(stored or {}).get("municipality"),
+            )
+        )
         replies = self._compose(texts, slots["language"], stored is None, risk, message)
         events = self._events(risk, stored, slots)
-        now = self.clock().isoformat()
+        now = iso(now_moment)
         self.store.save_turn(
             incoming.conversation_id,
             incoming.channel,
@@ -117,6 +153,14 @@ class Engine:
             language=slots["language"],
             audience=slots.get("audience"),
         )
+
+    def _municipality(self, command: Command | None, message: Normalised, case: Case | None) -> str | None:
+        """The municipality named this turn: a button, or typed while the bot asked for it."""
+        if command is not None and command.intent == MUNICIPALITY_INTENT:
+            return command.entities.get("gemeente") or SKIP_MUNICIPALITY
+        if command is None and case is not None and case.status == "routing":
+            return self.desk.match_municipality(message.text)
+        return None
 
     @staticmethod
     def _language(message: Normalised, incoming: Incoming, slots: dict[str, Any]) -> str:

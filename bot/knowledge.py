@@ -55,9 +55,9 @@ class Knowledge:
     def response(self, name: str, language: str) -> Text:
         return self._text(self.content.responses[name], language)
 
-    def message(self, name: str, language: str) -> Text:
+    def message(self, name: str, language: str, **values: str) -> Text:
         """An escalation text (crisis reply, offer of a human) from escalation/messages.yml."""
-        return self._text(self.content.messages[name], language)
+        return self._text(self.content.messages[name], language, values)
 
     def label(self, key: str, language: str) -> str:
         return self.response(f"label_{key}", language).text
@@ -65,6 +65,8 @@ class Knowledge:
     def has_response(self, name: str) -> bool:
         return name in self.content.responses
 
-    def _text(self, variants: dict[str, Response], language: str) -> Text:
+    def _text(
+        self, variants: dict[str, Response], language: str, values: dict[str, str] | None = None
+    ) -> Text:
         response = variants.get(language) or variants["nl"]
-        return Text(self.renderer.render(response.text, language), response.buttons)
+        return Text(self.renderer.render(response.text, language, values), response.buttons)

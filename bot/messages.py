@@ -15,6 +15,7 @@ class Incoming:
     payload: str | None = None  # a tapped button's payload
     channel: str = "terminal"
     language_hint: str | None = None
+    update_key: str | None = None  # the channel's id of this update: handled once, even after a crash
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,8 +33,13 @@ class Outcome:
     handover: str | None  # "alerted", "offered" or None
     language: str
     audience: str | None
+    duplicate: bool = False  # this update was handled before: send nothing
 
     @property
     def text(self) -> str:
         """All text of this turn's reply, as the evaluation reads it."""
         return "\n\n".join(r.text for r in self.replies)
+
+
+# The outcome of an update that was already handled (a channel re-delivered it).
+DUPLICATE = Outcome((), "onbegrepen", 0.0, RiskAssessment("none", None, None), None, "nl", None, True)

@@ -32,10 +32,14 @@ class Renderer:
         self.contacts = contacts
         self.settings = settings
 
-    def render(self, text: str, language: str) -> str:
-        return PLACEHOLDER.sub(lambda m: self._value(m.group(1), m.group(2), language), text)
+    def render(self, text: str, language: str, values: Mapping[str, str] | None = None) -> str:
+        """Fill contacts, settings and, for escalation texts, the values of this moment
+        ({staff}, {when}, {text}); a value is inserted as is, never rendered again."""
+        return PLACEHOLDER.sub(lambda m: self._value(m.group(1), m.group(2), language, values or {}), text)
 
-    def _value(self, key: str, field: str | None, language: str) -> str:
+    def _value(self, key: str, field: str | None, language: str, values: Mapping[str, str]) -> str:
+        if field is None and key in values:
+            return values[key]
         if key == "setting":
             if field not in self.settings:
                 raise UnknownPlaceholder(f"setting.{field}")

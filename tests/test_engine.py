@@ -51,7 +51,7 @@ async def test_high_risk_answers_and_offers_a_human(engine, db_path) -> None:
     kinds = sqlite3.connect(db_path).execute("SELECT kind FROM escalation_events").fetchall()
     assert kinds == [("offer",)]
     accepted = await say(engine, payload="/handover_ja")
-    assert "werkgroep" in accepted.text
+    assert "gemeente" in accepted.text and "Deurne" in [b.title for b in accepted.replies[-1].buttons]
     kinds = sqlite3.connect(db_path).execute("SELECT kind FROM escalation_events ORDER BY id").fetchall()
     assert kinds == [("offer",), ("accepted",)]
 

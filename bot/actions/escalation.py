@@ -42,12 +42,12 @@ class ActionOfferHuman(KnowledgeAction):
 
 
 class ActionAcceptHandover(KnowledgeAction):
-    """The user said yes to a human; the engine turns the slot change into a durable event."""
+    """The user said yes to a human. The escalation desk opens the case in the same
+    transaction and writes what the user is told next (which municipality, when)."""
 
     NAME = "action_accept_handover"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        self.send(dispatcher, self.knowledge.message("handover_accepted", self.language(tracker)))
         return [SlotSet("handover", "accepted")]

@@ -3,19 +3,25 @@
 Structure is checked while loading (bot.content.loader); here: known topic ids,
 rules that point somewhere, duplicate examples, lengths, and that every number and
 URL in a text is backed by a source of that article or by the contacts file.
+Warnings: young people's Dutch texts that read too hard, articles past their review date.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
+from datetime import date
 
 from bot.content.model import LANGUAGES, Article, Content, Source, Where
+from bot.content.readability import article_scores, readability_warnings
+from bot.content.reviews import review_problems
 from bot.content.yamlsrc import Problem
 from bot.models import NO_RISK_LABEL
 from bot.render import PLACEHOLDER, Renderer, UnknownPlaceholder
 from bot.settings import default_placeholder_settings
 
+# What escalation texts may fill in at the moment they are sent (see bot/escalation/desk.py).
+ESCALATION_VALUES = {"staff": "Anna", "when": "morgen vanaf 9:00", "text": "..."}
 MAX_ANSWER = 600
 MAX_MORE = 900
 MAX_TITLE = 40
@@ -33,6 +39,7 @@ def check_content(
     categories: set[str],
     actions: set[str],
     builtin_intents: set[str],
+    today: date | None = None,
 ) -> list[Problem]:
     problems: list[Problem] = []
     problems += _check_articles(content, topics)
@@ -41,6 +48,8 @@ def check_content(
     problems += _check_risk_examples(content, categories)
     problems += _check_rules(content, topics, actions, builtin_intents)
     problems += _check_response_numbers(content)
+    problems += readability_warnings(article_scores(content))
+    problems += review_problems(content.articles.values(), today or date.today())
     return problems
 
 
@@ -215,16 +224,21 @@ def _check_rules(content: Content, topics: set[str], actions: set[str], builtin:
 
 def _check_response_numbers(content: Content) -> list[Problem]:
     out = []
+    renderer = Renderer(content.contacts, default_placeholder_settings())
     groups = [
-        (content.responses, content.response_sources),
-        (content.messages, content.message_sources),
+        (content.responses, content.response_sources, {}),
+        (content.messages, content.message_sources, ESCALATION_VALUES),
     ]
-    for responses, sources in groups:
+    for responses, sources, values in groups:
         for name, variants in responses.items():
             for lang in LANGUAGES:
                 if lang in variants:
                     r = variants[lang]
                     out += _unsourced(r.text, r.where, sources, content, f"{name} ({lang})")
+                    try:
+                        renderer.render(r.text, lang, values)
+                    except UnknownPlaceholder as exc:
+                        out.append(_p(r.where, f"{name} ({lang}): unknown placeholder {{{exc.args[0]}}}"))
     return out
 
 

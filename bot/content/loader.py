@@ -162,10 +162,20 @@ def _read_article(r: _Reader, path: Path, content: Content) -> None:
         sources=r.sources(data.get("sources"), path, data.line_of("sources")),
         reviewed_by=r.text(data, "reviewed_by", path, "article"),
         reviewed_on=r.text(data, "reviewed_on", path, "article"),
-        review_every_months=int(data.get("review_every_months") or 12),
+        review_every_months=_months(r, data, path),
         texts=texts,
         fallbacks=fallbacks,
+        review_where=Where(path, data.line_of("reviewed_on")),
     )
+
+
+def _months(r: _Reader, data: LineDict, path: Path) -> int:
+    """review_every_months is optional (12); anything but a positive whole number is a problem."""
+    value = data.get("review_every_months", 12)
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    r.problem(path, data.line_of("review_every_months"), "'review_every_months' must be a positive number")
+    return 12
 
 
 def _article_text(r: _Reader, node: LineDict, path: Path) -> ArticleText:

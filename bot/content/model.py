@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 AUDIENCES = ("jongere", "ouder", "professional")
 LANGUAGES = ("nl", "en")
+
+if TYPE_CHECKING:
+    from bot.escalation.config import EscalationConfig
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +60,7 @@ class Article:
     review_every_months: int
     texts: dict[tuple[str, str], ArticleText]  # (audience, language) -> text, fallbacks resolved
     fallbacks: dict[str, str]  # audience -> audience it falls back to
+    review_where: Where | None = None  # line of reviewed_on, for the review warning
 
     @property
     def differs_by_audience(self) -> bool:
@@ -122,4 +127,5 @@ class Content:
     risk_examples: list[Example] = field(default_factory=list)  # intents risk/<category>, risk/none
     risk_where: Where | None = None
     messages: dict[str, dict[str, Response]] = field(default_factory=dict)  # escalation texts
+    escalation: EscalationConfig | None = None  # routes, office hours, outcomes (bot.escalation.config)
     message_sources: tuple[Source, ...] = ()

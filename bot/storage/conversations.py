@@ -26,6 +26,14 @@ class ConversationStore:
         self.db = db
         self.key_id = key_id
 
+    def first_time(self, update_key: str, now: str) -> bool:
+        """Record a channel update; False when it was recorded (and so handled) before."""
+        cur = self.db.conn.execute(
+            "INSERT INTO handled_updates (key, at) VALUES (?, ?) ON CONFLICT(key) DO NOTHING",
+            [update_key, now],
+        )
+        return cur.rowcount == 1
+
     def load_slots(self, conversation_id: str) -> dict[str, Any] | None:
         """The conversation's slots, or None for a conversation never seen."""
         row = self.db.execute("SELECT slots FROM conversations WHERE id = ?", [conversation_id]).fetchone()

@@ -45,3 +45,73 @@ def m001_conversations(db: Database) -> None:
         foreign_keys=[("conversation_id", "conversations", "id")],
     )
     db["escalation_events"].create_index(["status", "id"])
+
+
+@MIGRATIONS()
+def m002_cases_and_outbox(db: Database) -> None:
+    # A case: one escalation of one conversation, from opening to closing. Its number
+    # (id) is what staff see; it never holds a channel id, name or number.
+    db["cases"].create(
+        {
+            "id": int,
+            "conversation_id": str,
+            "level": str,
+            "category": str,
+            "municipality": str,
+            "team": str,
+            "status": str,  # routing, open, claimed, closed
+            "consent": str,  # "asked" (the user said yes) or "acute" (no question at acute risk)
+            "claimed_by": str,
+            "outcome": str,
+            "opened_at": str,
+            "route_by": str,  # routing: when the default team takes it without an answer
+            "alerted_at": str,
+            "realerts": int,
+            "backup_alerted": int,
+            "user_left": int,  # the user ended the handover (/stop)
+            "closed_at": str,
+        },
+        pk="id",
+        not_null={"conversation_id", "level", "status", "opened_at"},
+        defaults={"realerts": 0, "backup_alerted": 0, "user_left": 0},
+    )
+    db["cases"].create_index(["conversation_id", "status"])
+    db["cases"].create_index(["status"])
+    # Audit log: who did what and when. Never message content.
+    db["case_events"].create(
+        {"id": int, "case_id": int, "kind": str, "actor": str, "detail": str, "at": str},
+        pk="id",
+    )
+    db["case_events"].create_index(["case_id", "id"])
+    db["case_notes"].create(
+        {"id": int, "case_id": int, "staff": str, "text": str, "at": str},
+        pk="id",
+        foreign_keys=[("case_id", "cases", "id")],
+    )
+    # Every notification, written in the transaction that caused it; a delivery loop
+    # sends what is due and records the result. recipient: team:<key>, staff:<id> or
+    # user:<conversation id>.
+    db["outbox"].create(
+        {
+            "id": int,
+            "case_id": int,
+            "recipient": str,
+            "kind": str,
+            "text": str,
+            "buttons": str,
+            "status": str,  # pending, sent, failed, uncertain
+            "attempts": int,
+            "timeouts": int,
+            "due_at": str,
+            "created_at": str,
+            "sent_at": str,
+        },
+        pk="id",
+        not_null={"recipient", "kind", "status", "due_at"},
+        defaults={"attempts": 0, "timeouts": 0},
+    )
+    db["outbox"].create_index(["status", "due_at"])
+    db["outbox"].create_index(["recipient", "id"])
+    # Channel updates already handled: a message re-delivered after a crash is not
+    # answered (or escalated) twice.
+    db["handled_updates"].create({"key": str, "at": str}, pk="key")
