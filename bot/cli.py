@@ -10,6 +10,7 @@ import tempfile
 import uuid
 from pathlib import Path
 
+from bot.channels.staff_terminal import add_arguments as add_staff_arguments
 from bot.content.model import Content
 from bot.content.yamlsrc import ContentError
 from bot.messages import Incoming, Outcome
@@ -37,6 +38,24 @@ def cmd_chat(args: argparse.Namespace) -> int:
     engine = build_engine(settings)
     asyncio.run(chat(engine, settings.pseudonym_key))
     return 0
+
+
+def cmd_staff(args: argparse.Namespace) -> int:
+    """The werkgroep's side in the terminal, on the same database as the chat."""
+    from bot.app import build_engine
+    from bot.channels.staff_terminal import run_staff_command, watch
+    from bot.escalation.desk import NotAllowed
+
+    engine = build_engine(load_settings())
+    if args.action == "watch":
+        try:
+            asyncio.run(watch(engine.desk, args.staff, engine.clock))
+        except NotAllowed as refusal:
+            print(f"Niet gelukt: {refusal}.")
+            return 1
+        except KeyboardInterrupt:
+            return 0
+    return run_staff_command(engine.desk, args, engine.clock())
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -149,6 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--readability", action="store_true", help="table of readability scores per article, lowest first"
     )
     check.add_argument("--reviews", action="store_true", help="articles due for review, oldest first")
+    add_staff_arguments(sub.add_parser("staff", help="werkgroep: list, claim, reply to and close cases"))
     actions = sub.add_parser("actions", help="serve our actions with rasa-sdk's action server")
     actions.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
     actions.add_argument("--port", type=int, default=5055)
@@ -167,6 +187,7 @@ COMMANDS = {
     "chat": cmd_chat,
     "ask": cmd_ask,
     "check": cmd_check,
+    "staff": cmd_staff,
     "actions": cmd_actions,
     "export-rasa": cmd_export_rasa,
 }

@@ -65,7 +65,7 @@ class Engine:
         self.store = store
         self.clock = clock
         self.desk = Desk(CaseStore(store.db), Outbox(store.db), parts.escalation, parts.knowledge)
-        self._lock = asyncio.Lock()  # one connection: turns must not interleave inside a transaction
+        self.lock = asyncio.Lock()  # one connection: turns and deliveries must not interleave
 
     async def handle(self, incoming: Incoming) -> Outcome:
         p = self.parts
@@ -75,7 +75,7 @@ class Engine:
         risk = NO_RISK if command else p.risk.assess(p.normaliser.full_text(incoming.text), vector)
         guess = IntentGuess(command.intent, 1.0) if command else self._classify(message, vector)
         durable = risk.is_risk or (command is not None and command.intent in ESCALATION_INTENTS)
-        async with self._lock:
+        async with self.lock:
             with immediate(self.store.db, durable=durable):
                 if incoming.update_key and not self.store.first_time(incoming.update_key, iso(self.clock())):
                     return DUPLICATE
@@ -157,7 +157,7 @@ class Engine:
     def _municipality(self, command: Command | None, message: Normalised, case: Case | None) -> str | None:
         """The municipality named this turn: a button, or typed while the bot asked for it."""
         if command is not None and command.intent == MUNICIPALITY_INTENT:
-            return command.entities.get("gemeente") or SKIP_MUNICIPALITY
+            return self.desk.match_municipality(command.entities.get("gemeente", "")) or SKIP_MUNICIPALITY
         if command is None and case is not None and case.status == "routing":
             return self.desk.match_municipality(message.text)
         return None

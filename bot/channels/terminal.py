@@ -1,15 +1,23 @@
-"""The terminal channel: the same engine, typed at a prompt, buttons as numbered choices."""
+"""The terminal channel: the same engine, typed at a prompt, buttons as numbered choices.
+
+Messages from werkgroep staff (written with `python -m bot staff`) reach this chat
+through the same outbox as on Telegram, and are printed as they come.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import getpass
 from collections.abc import Callable
 
 from bot.engine import Engine
+from bot.escalation.delivery import Delivery, DeliveryLoop
+from bot.escalation.outbox import OutboxMessage
 from bot.messages import Incoming, Outcome
 from bot.pseudonym import pseudonymise
 
 QUIT = {"/quit", "/exit", "exit", "quit"}
+STAFF_POLL_SECONDS = 1.0
 
 
 def render_outcome(outcome: Outcome) -> tuple[str, list[str]]:
@@ -25,21 +33,54 @@ def render_outcome(outcome: Outcome) -> tuple[str, list[str]]:
     return "\n".join(lines), payloads
 
 
+class PrintTransport:
+    """Delivers staff messages to this terminal by printing them."""
+
+    def __init__(self, write: Callable[[str], None]) -> None:
+        self.write = write
+
+    async def send(self, message: OutboxMessage) -> Delivery:
+        self.write(f"\n{message.text.strip()}\n")
+        return Delivery("sent")
+
+
 async def chat(
     engine: Engine,
     key: bytes,
     read: Callable[[str], str] = input,
     write: Callable[[str], None] = print,
+    user: str | None = None,
 ) -> None:
-    conversation_id = pseudonymise(key, "terminal", getpass.getuser())
+    conversation_id = pseudonymise(key, "terminal", user or getpass.getuser())
     write("Chat met de bot. Typ je vraag; kies een knop met het nummer; /quit om te stoppen.\n")
-    payloads: list[str] = []
+    stop = asyncio.Event()
+    staff_messages = DeliveryLoop(
+        engine.store.db,
+        engine.desk,
+        PrintTransport(write),
+        engine.clock,
+        engine.lock,
+        recipients=[f"user:{conversation_id}"],
+    )
+    poller = asyncio.create_task(staff_messages.run(stop, STAFF_POLL_SECONDS))
+    try:
+        await _converse(engine, conversation_id, read, write)
+    finally:
+        stop.set()
+        await poller
+
+
+async def _converse(
+    engine: Engine, conversation_id: str, read: Callable[[str], str], write: Callable[[str], None]
+) -> None:
+    loop = asyncio.get_running_loop()
     outcome = await engine.handle(Incoming(conversation_id, payload="/start"))
     while True:
         text, payloads = render_outcome(outcome)
-        write(text)
+        if text.strip():
+            write(text)
         try:
-            typed = read("> ").strip()
+            typed = (await loop.run_in_executor(None, read, "> ")).strip()
         except (EOFError, KeyboardInterrupt):
             write("")
             return

@@ -122,11 +122,11 @@ class CaseStore:
             "SELECT staff, text, at FROM case_notes WHERE case_id = ? ORDER BY id", [case_id]
         ).fetchall()
 
-    def recent_messages(self, conversation_id: str, since: str | None = None, limit: int = 6) -> list[str]:
-        """The young person's latest messages (oldest first), only from `since` when given."""
+    def recent_messages(self, conversation_id: str, limit: int = 6) -> list[str]:
+        """The young person's latest typed messages, oldest first."""
         rows = self.db.execute(
-            "SELECT text FROM messages WHERE conversation_id = ? AND direction = 'in' AND at >= ? "
+            "SELECT text FROM messages WHERE conversation_id = ? AND direction = 'in' AND text != '' "
             "ORDER BY id DESC LIMIT ?",
-            [conversation_id, since or "", limit],
+            [conversation_id, limit],
         ).fetchall()
         return [r[0] for r in reversed(rows)]

@@ -8,10 +8,10 @@ bot refuses to start when they are wrong, so a typo never silently drops an aler
 from __future__ import annotations
 
 import re
-from string import Formatter
 from dataclasses import dataclass, field
 from datetime import date, time
 from pathlib import Path
+from string import Formatter
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.content.yamlsrc import ContentError, LineDict, LineList, Problem, load_yaml

@@ -108,7 +108,7 @@ class Desk:
                 opened_at=iso(turn.now),
             )
             self.store.log(case_id, "opened", "system", turn.now, "acute")
-            self._alert(self.store.get(case_id), turn.now, since=iso(turn.now), current=turn.text)
+            self._alert(self.store.get(case_id), turn.now, current=turn.text)
             return self._closed_notice(turn)
         if case.level != "acute":
             self.store.update(case.id, level="acute", category=turn.risk_category)
@@ -116,7 +116,7 @@ class Desk:
             if case.status == "routing":
                 self._route(case, None, turn.now, "system", current=turn.text)
             else:
-                self._to_staff(self.store.get(case.id), "escalated", turn.now, iso(turn.now), turn.text)
+                self._to_staff(self.store.get(case.id), "escalated", turn.now, turn.text)
             return self._closed_notice(turn)
         self._relay(case, turn)
         return []
@@ -158,7 +158,7 @@ class Desk:
             route_by=None,
         )
         self.store.log(case.id, "routed", actor, now, municipality or "default")
-        self._alert(self.store.get(case.id), now, since=None, current=current)
+        self._alert(self.store.get(case.id), now, current=current)
 
     def _user_stops(self, case: Case | None, turn: UserTurn) -> list[Text]:
         if case is None or case.user_left:
@@ -199,8 +199,13 @@ class Desk:
             raise NotAllowed("onbekende medewerker")
         return member
 
-    def case_for_staff(self, staff_id: str, case_id: int, now: datetime, action: str) -> Case:
-        """The case, if this staff member may act on it; a refusal is written to the audit log."""
+    def refused(self, staff_id: str, case_id: int | None, action: str, reason: str, now: datetime) -> None:
+        """Audit a refused staff command, in its own transaction (the command's was rolled back)."""
+        case = self.store.get(case_id) if case_id is not None else None
+        self.store.log(case.id if case else None, "refused", staff_id[:40], now, f"{action}: {reason}")
+
+    def case_for_staff(self, staff_id: str, case_id: int) -> Case:
+        """The case, if this staff member may act on it; else NotAllowed (the caller audits it)."""
         case = self.store.get(case_id)
         member = self.config.staff.get(staff_id)
         reason = None
@@ -213,7 +218,6 @@ class Desk:
         elif not case.active:
             reason = "casus is al afgesloten"
         if reason:
-            self.store.log(case_id if case else None, "refused", staff_id[:40], now, f"{action}: {reason}")
             raise NotAllowed(reason)
         return case
 
@@ -222,7 +226,7 @@ class Desk:
         return [c for c in self.store.active() if member.may_act_on(c.team or "")]
 
     def claim(self, staff_id: str, case_id: int, now: datetime) -> Case:
-        case = self.case_for_staff(staff_id, case_id, now, "claim")
+        case = self.case_for_staff(staff_id, case_id)
         if case.status == "routing":
             raise NotAllowed("de jongere kiest nog een gemeente")
         member = self.staff(staff_id)
@@ -233,7 +237,7 @@ class Desk:
         return self.store.get(case.id)
 
     def reply(self, staff_id: str, case_id: int, text: str, now: datetime) -> int:
-        case = self.case_for_staff(staff_id, case_id, now, "reply")
+        case = self.case_for_staff(staff_id, case_id)
         if case.claimed_by != staff_id:
             raise NotAllowed("pak de casus eerst op")
         if case.user_left:
@@ -242,7 +246,7 @@ class Desk:
         return self._to_user(case, "staff_reply", now, staff=self.staff(staff_id).name, text=text.strip())
 
     def note(self, staff_id: str, case_id: int, text: str, now: datetime) -> None:
-        case = self.case_for_staff(staff_id, case_id, now, "note")
+        case = self.case_for_staff(staff_id, case_id)
         self.store.add_note(case.id, staff_id, text.strip(), now)
         self.store.log(case.id, "note", staff_id, now)
 
@@ -255,7 +259,7 @@ class Desk:
         to_team: str | None = None,
     ) -> Case:
         """To a colleague (who then has it claimed) or to another team (open for them)."""
-        case = self.case_for_staff(staff_id, case_id, now, "hand_over")
+        case = self.case_for_staff(staff_id, case_id)
         if to_staff is not None:
             colleague = self.config.staff.get(to_staff)
             if colleague is None or not colleague.may_act_on(case.team or ""):
@@ -268,7 +272,7 @@ class Desk:
                 case.id, status="open", claimed_by=None, team=to_team, realerts=0, backup_alerted=0
             )
             target = f"team {to_team}"
-            self._alert(self.store.get(case.id), now, since=None)
+            self._alert(self.store.get(case.id), now)
             self._to_user(
                 case, "handed_over", now, staff=COLLEAGUE.get(self._language(case.conversation_id), "")
             )
@@ -279,7 +283,7 @@ class Desk:
         return self.store.get(case.id)
 
     def close(self, staff_id: str, case_id: int, outcome: str, now: datetime) -> Case:
-        case = self.case_for_staff(staff_id, case_id, now, "close")
+        case = self.case_for_staff(staff_id, case_id)
         if outcome not in self.config.outcomes:
             raise NotAllowed(f"onbekende uitkomst '{outcome}'")
         self.store.update(case.id, status="closed", outcome=outcome, closed_at=iso(now))
@@ -326,15 +330,13 @@ class Desk:
 
     # --- notifications ---------------------------------------------------------------
 
-    def _alert(self, case: Case, now: datetime, since: str | None, current: str = "") -> None:
+    def _alert(self, case: Case, now: datetime, current: str = "") -> None:
         self.store.update(case.id, alerted_at=iso(now))
         self.store.log(case.id, "alerted", "system", now, case.team or "")
-        self._to_staff(case, "alert", now, since, current)
+        self._to_staff(case, "alert", now, current)
 
-    def _to_staff(
-        self, case: Case, kind: str, now: datetime, since: str | None = None, current: str = "", **values: str
-    ) -> None:
-        self._staff_message(case, f"team:{case.team}", kind, now, since, current, **values)
+    def _to_staff(self, case: Case, kind: str, now: datetime, current: str = "", **values: str) -> None:
+        self._staff_message(case, f"team:{case.team}", kind, now, current, **values)
 
     def _staff_message(
         self,
@@ -342,7 +344,6 @@ class Desk:
         recipient: str,
         kind: str,
         now: datetime,
-        since: str | None = None,
         current: str = "",
         **values: str,
     ) -> None:
@@ -353,7 +354,7 @@ class Desk:
             "municipality": case.municipality or f"niet gezegd ({self.config.default_municipality})",
             "team": case.team or "-",
             "time": _local_time(self.config, now),
-            "messages": self._shared_messages(case, since, current) if kind in ("alert", "escalated") else "",
+            "messages": self._shared_messages(case, current) if kind in ("alert", "escalated") else "",
             **values,
         }
         text = self.config.staff_texts[kind].format_map(_Missing(fields))
@@ -365,15 +366,10 @@ class Desk:
         text = self.knowledge.message(name, language, **values)
         return self.outbox.add(f"user:{case.conversation_id}", name, text.text, now, case.id, text.buttons)
 
-    def _shared_messages(self, case: Case, since: str | None, current: str) -> str:
-        """Recent messages only with consent; at acute risk from the triggering one on.
-
-        `current` is this turn's message, not yet in the transcript when the desk runs.
-        """
-        if case.consent == "acute":
-            lines = self.store.recent_messages(case.conversation_id, since) if since else []
-        else:
-            lines = self.store.recent_messages(case.conversation_id)
+    def _shared_messages(self, case: Case, current: str) -> str:
+        """Recent messages only when the user said yes; at acute risk only the message that
+        raised it (`current`, this turn's, not yet in the transcript); later ones are relayed."""
+        lines = [] if case.consent == "acute" else self.store.recent_messages(case.conversation_id)
         lines += [current] if current.strip() else []
         if not lines:
             return self.config.staff_texts["no_messages"]

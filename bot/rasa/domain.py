@@ -61,7 +61,10 @@ def _short_responses(knowledge: Knowledge) -> dict[str, list[dict[str, Any]]]:
     for name in sorted(knowledge.content.responses):
         if name.startswith("utter_"):
             texts = {lang: knowledge.response(name, lang) for lang in LANGUAGES}
-            out[name] = [*(_variation(t, language=lang) for lang, t in texts.items()), _variation(texts["nl"])]
+            out[name] = [
+                *(_variation(t, language=lang) for lang, t in texts.items()),
+                _variation(texts["nl"]),
+            ]
     return out
 
 
@@ -75,7 +78,10 @@ def _article_responses(knowledge: Knowledge) -> dict[str, list[dict[str, Any]]]:
             for lang in LANGUAGES
             for audience in (*AUDIENCES, None)
         ]
-        out[f"utter_{topic}"] = [*variations, _variation(_answer(knowledge, topic, default, DEFAULT_LANGUAGE))]
+        out[f"utter_{topic}"] = [
+            *variations,
+            _variation(_answer(knowledge, topic, default, DEFAULT_LANGUAGE)),
+        ]
     return out
 
 

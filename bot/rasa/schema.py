@@ -80,7 +80,9 @@ def _session(c: Checker, session: dict[str, Any]) -> None:
     if not isinstance(expiry, int | float) or isinstance(expiry, bool) or expiry < 0:
         c.fail("session_config.session_expiration_time", "must be a number of minutes >= 0")
     if "carry_over_slots_to_new_session" in session:
-        c.boolean(session["carry_over_slots_to_new_session"], "session_config.carry_over_slots_to_new_session")
+        c.boolean(
+            session["carry_over_slots_to_new_session"], "session_config.carry_over_slots_to_new_session"
+        )
 
 
 def _named_entry(c: Checker, item: Any, where: str, options: frozenset[str]) -> None:
@@ -172,7 +174,9 @@ def _examples(c: Checker, block: Any, where: str) -> None:
     """A block of '- example' lines, or a list of {text, metadata}."""
     if isinstance(block, list):
         for i, item in enumerate(block):
-            c.text(c.mapping(item, join(where, i), frozenset({"text", "metadata"})).get("text"), join(where, i))
+            c.text(
+                c.mapping(item, join(where, i), frozenset({"text", "metadata"})).get("text"), join(where, i)
+            )
         return
     if not isinstance(block, str) or not block.strip():
         c.fail(where, "must be a '|' block of '- example' lines")

@@ -1,0 +1,93 @@
+"""The delivery loop: send what the outbox holds, record what happened, run the desk's timers.
+
+Sending happens outside any transaction (the network must never hold the database
+lock); the result is recorded right after. A crash in between means the message is
+sent again after restart: at least once for staff alerts, which carry their case
+number, and at most one extra copy for a young person.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal, Protocol
+
+from sqlite_utils import Database
+
+from bot.escalation.desk import Desk
+from bot.escalation.outbox import Outbox, OutboxMessage
+from bot.storage.db import immediate
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """sent; retry (surely not delivered: 5xx, 429, network down); timeout (maybe delivered);
+    failed (never will be: blocked bot, chat gone)."""
+
+    outcome: Literal["sent", "retry", "timeout", "failed"]
+    wait_seconds: float | None = None  # the server's retry_after
+
+
+class Transport(Protocol):
+    async def send(self, message: OutboxMessage) -> Delivery: ...
+
+
+class DeliveryLoop:
+    def __init__(
+        self,
+        db: Database,
+        desk: Desk,
+        transport: Transport,
+        clock: Callable[[], datetime],
+        lock: asyncio.Lock,
+        recipients: Sequence[str] | None = None,
+    ) -> None:
+        self.db = db
+        self.desk = desk
+        self.outbox = Outbox(db)
+        self.transport = transport
+        self.clock = clock
+        self.lock = lock  # the connection is shared with the engine in this process
+        self.recipients = tuple(recipients) if recipients is not None else None
+
+    async def run_once(self) -> int:
+        """One round: timers, then every due message once. Returns messages tried."""
+        async with self.lock:
+            with immediate(self.db, durable=True):
+                self.desk.tick(self.clock())
+            due = self.outbox.due(self.clock(), self.recipients)
+        for message in due:
+            try:
+                result = await self.transport.send(message)
+            except Exception:  # a transport bug must not stop alerts for everyone else
+                log.exception("transport failed on outbox message %s", message.id)
+                result = Delivery("retry")
+            async with self.lock:
+                with immediate(self.db, durable=True):
+                    self._record(message, result)
+        return len(due)
+
+    async def run(self, stop: asyncio.Event, interval: float = 1.0) -> None:
+        while not stop.is_set():
+            tried = await self.run_once()
+            if not tried:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), interval)
+
+    def _record(self, message: OutboxMessage, result: Delivery) -> None:
+        now = self.clock()
+        if result.outcome == "sent":
+            self.outbox.sent(message.id, now)
+        elif result.outcome == "failed":
+            self.outbox.failed(message.id, now)
+        elif result.outcome == "timeout":
+            self.outbox.timed_out(message, now)
+        else:
+            self.outbox.retry(message, now, result.wait_seconds)
+        log.info("outbox %s (%s): %s", message.id, message.kind, result.outcome)
