@@ -42,8 +42,8 @@ BUTTON_INTENTS = {
 }
 
 
-def load_checked_content(root: Path) -> tuple[Content, list[Problem]]:
-    """Load and check everything; the problems include warnings."""
+def load_checked_content(root: Path, advice: bool = True) -> tuple[Content, list[Problem]]:
+    """Load and check everything; the problems include warnings (`advice`: readability too)."""
     taxonomy = load_taxonomy()
     content, problems = load_content(root)
     content.escalation, escalation_problems = load_escalation(root)
@@ -61,13 +61,14 @@ def load_checked_content(root: Path) -> tuple[Content, list[Problem]]:
         set(taxonomy.risk_categories),
         action_names(),
         BUTTON_INTENTS | set(COMMAND_INTENTS.values()),
+        advice=advice,
     )
     return content, problems
 
 
 def build_parts(settings: Settings) -> tuple[EngineParts, Content]:
     """Everything the engine needs; raises ContentError on invalid content."""
-    content, problems = load_checked_content(settings.content_dir)
+    content, problems = load_checked_content(settings.content_dir, advice=False)
     errors = [p for p in problems if not p.warning]
     if errors:
         raise ContentError(errors)

@@ -40,7 +40,9 @@ def check_content(
     actions: set[str],
     builtin_intents: set[str],
     today: date | None = None,
+    advice: bool = True,
 ) -> list[Problem]:
+    """Every problem; `advice=False` skips the warning-only readability scores (slow at start-up)."""
     problems: list[Problem] = []
     problems += _check_articles(content, topics)
     problems += _check_contacts(content)
@@ -48,7 +50,8 @@ def check_content(
     problems += _check_risk_examples(content, categories)
     problems += _check_rules(content, topics, actions, builtin_intents)
     problems += _check_response_numbers(content)
-    problems += readability_warnings(article_scores(content))
+    if advice:
+        problems += readability_warnings(article_scores(content))
     problems += review_problems(content.articles.values(), today or date.today())
     return problems
 

@@ -1,0 +1,67 @@
+"""Outbox messages to the Telegram Bot API, and what each answer means for a retry.
+
+Staff chats and staff members come from escalation/routes.yml; a young person's chat is
+looked up by the channel (it is never stored in plain form). python-telegram-bot is
+used only to make the call.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from datetime import timedelta
+
+# python-telegram-bot 22 gives retry_after as a number unless this opts into the
+# timedelta it will use in its next major version; we accept both.
+os.environ.setdefault("PTB_TIMEDELTA", "1")
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+
+from bot.escalation.config import EscalationConfig
+from bot.escalation.delivery import Delivery
+from bot.escalation.outbox import OutboxMessage
+
+MAX_TEXT = 4096
+
+
+class TelegramTransport:
+    def __init__(self, bot: Bot, config: EscalationConfig, user_chat: Callable[[str], int | None]) -> None:
+        self.bot = bot
+        self.config = config
+        self.user_chat = user_chat  # conversation id -> Telegram chat id, or None when unknown
+
+    def chat_of(self, recipient: str) -> int | None:
+        kind, _, key = recipient.partition(":")
+        if kind == "team" and key in self.config.teams:
+            chat = self.config.teams[key].chat
+            return int(chat.removeprefix("telegram:")) if chat.startswith("telegram:") else None
+        if kind == "staff" and key in self.config.staff:
+            return self.config.staff[key].telegram_user_id
+        if kind == "user":
+            return self.user_chat(key)
+        return None
+
+    async def send(self, message: OutboxMessage) -> Delivery:
+        chat_id = self.chat_of(message.recipient)
+        if chat_id is None:
+            return Delivery("failed")
+        keyboard = (
+            InlineKeyboardMarkup(
+                [[InlineKeyboardButton(b.title, callback_data=b.payload)] for b in message.buttons]
+            )
+            if message.buttons
+            else None
+        )
+        try:
+            await self.bot.send_message(chat_id, message.text[:MAX_TEXT], reply_markup=keyboard)
+        except RetryAfter as exc:
+            wait = exc.retry_after
+            return Delivery("retry", wait.total_seconds() if isinstance(wait, timedelta) else float(wait))
+        except TimedOut:
+            return Delivery("timeout")  # it may have arrived: Telegram has no idempotent send
+        except (Forbidden, BadRequest):
+            return Delivery("failed")  # blocked bot, chat gone, or a message Telegram refuses
+        except NetworkError:
+            return Delivery("retry")  # 5xx or no connection: surely not delivered
+        return Delivery("sent")

@@ -1,0 +1,123 @@
+"""Delivery through the real python-telegram-bot to a fake Bot API on loopback.
+
+A channel that is down (500, 429 with retry_after, timeouts) only delays alerts;
+a young person gets a staff reply at most twice; staff replies arrive in order.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from telegram import Bot
+from telegram.request import HTTPXRequest
+
+from bot.channels.telegram_transport import TelegramTransport
+from bot.engine import Engine
+from bot.escalation.delivery import DeliveryLoop
+from bot.messages import Incoming
+from bot.storage.conversations import ConversationStore
+from bot.storage.db import open_database
+from tests.fake_telegram import TOKEN, FakeBotAPI
+from tests.test_escalation import MONDAY_10, Clock
+
+TEAM_CHAT = -1001
+USER_CHAT = 777
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[FakeBotAPI]:
+    fake = FakeBotAPI(slow_seconds=1.0)
+    await fake.start()
+    yield fake
+    await fake.stop()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(MONDAY_10)
+
+
+@pytest.fixture
+def engine(parts, tmp_path: Path, clock: Clock) -> Engine:
+    return Engine(parts, ConversationStore(open_database(tmp_path / "bot.db"), "t"), clock)
+
+
+@pytest.fixture
+async def loop(api: FakeBotAPI, engine: Engine, clock: Clock) -> AsyncIterator[DeliveryLoop]:
+    config = engine.desk.config
+    teams = {k: dataclasses.replace(t, chat=f"telegram:{TEAM_CHAT}") for k, t in config.teams.items()}
+    request = HTTPXRequest(read_timeout=0.4, connect_timeout=1.0)
+    bot = Bot(TOKEN, base_url=api.base_url, request=request)
+    async with bot:
+        transport = TelegramTransport(bot, dataclasses.replace(config, teams=teams), lambda _: USER_CHAT)
+        yield DeliveryLoop(engine.store.db, engine.desk, transport, clock, engine.lock)
+
+
+async def rounds(loop: DeliveryLoop, clock: Clock, count: int, minutes: float = 1.0) -> None:
+    """Delivery rounds a minute apart (the clock moves; real time barely)."""
+    for _ in range(count):
+        await loop.run_once()
+        clock.advance(minutes)
+
+
+def status(engine: Engine) -> list[tuple[str, str]]:
+    return engine.store.db.execute("SELECT kind, status FROM outbox ORDER BY id").fetchall()
+
+
+async def test_a_failing_channel_only_delays_the_alert(api, engine, loop, clock) -> None:
+    api.plan.extend(["500", "429:3", "timeout", "500", "ok"])
+    await engine.handle(Incoming("c", text="ik wil er een eind aan maken"))
+    await rounds(loop, clock, 8)
+    assert status(engine) == [("alert", "sent")]
+    alerts = [m for m in api.delivered if m["chat_id"] == TEAM_CHAT]
+    assert 1 <= len(alerts) <= 2 and all("Casus #1" in m["text"] for m in alerts)  # a repeat shows its number
+    assert alerts[0]["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "claim:1"
+
+
+async def test_retry_after_is_respected(api, engine, loop, clock) -> None:
+    api.plan.extend(["429:120"])
+    await engine.handle(Incoming("c", text="ik wil er een eind aan maken"))
+    await rounds(loop, clock, 1, minutes=1)
+    await rounds(loop, clock, 1, minutes=0)
+    assert not api.delivered  # 60 s later, the server asked for 120
+    clock.advance(1.1)
+    await rounds(loop, clock, 1)
+    assert len(api.delivered) == 1
+
+
+async def test_a_reply_to_a_young_person_is_retried_at_most_once_after_a_timeout(
+    api, engine, loop, clock
+) -> None:
+    await engine.handle(Incoming("c", text="ik wil er een eind aan maken"))
+    await rounds(loop, clock, 1)
+    engine.desk.claim("anna", 1, clock())
+    api.plan.extend(["ok", "ok", "timeout", "timeout"])  # claimed (staff), joined (user), the reply
+    engine.desk.reply("anna", 1, "Hoi, met Anna.", clock())
+    await rounds(loop, clock, 6)
+    to_user = [m for m in api.delivered if m["chat_id"] == USER_CHAT]
+    assert [m["text"] for m in to_user].count("Anna (werkgroep): Hoi, met Anna.") == 2
+    assert ("staff_reply", "uncertain") in status(engine)
+
+
+async def test_a_blocked_bot_marks_the_reply_failed(api, engine, loop, clock) -> None:
+    await engine.handle(Incoming("c", text="ik wil er een eind aan maken"))
+    await rounds(loop, clock, 1)
+    engine.desk.claim("anna", 1, clock())
+    api.plan.extend(["ok", "403"])  # the claimed notice goes to staff; the user blocked the bot
+    await rounds(loop, clock, 2)
+    assert ("staff_joined", "failed") in status(engine)
+
+
+async def test_staff_replies_arrive_in_order(api, engine, loop, clock) -> None:
+    await engine.handle(Incoming("c", text="ik wil er een eind aan maken"))
+    await rounds(loop, clock, 1)
+    engine.desk.claim("anna", 1, clock())
+    for n in range(1, 6):
+        engine.desk.reply("anna", 1, f"bericht {n}", clock())
+    api.plan.extend(["ok", "500", "ok", "429:1", "ok", "500", "500", "ok"])
+    await rounds(loop, clock, 20)
+    texts = [m["text"] for m in api.delivered if m["chat_id"] == USER_CHAT and "bericht" in m["text"]]
+    assert texts == [f"Anna (werkgroep): bericht {n}" for n in range(1, 6)]
