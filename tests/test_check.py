@@ -82,3 +82,31 @@ def test_bot_refuses_to_start_on_invalid_content(content_copy: Path) -> None:
     assert (
         result.stderr.count("\n") == 1 and "halt.yml:" in result.stderr and "Traceback" not in result.stderr
     )
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_escalation_settings_are_checked_with_file_and_line(content_copy: Path) -> None:
+    routes = content_copy / "escalation" / "routes.yml"
+    edit(routes, "  Deurne: peelregio", "  Deurne: peelregoi")
+    edit(routes, "realert_minutes: 15", "realert_minutes: kwartier")
+    edit(routes, "    backup: coordinator\n  peelregio", "    backup: niemand\n  peelregio")
+    edit(
+        content_copy / "escalation" / "office_hours.yml",
+        'friday: ["09:00", "17:00"]',
+        'friday: ["17:00", "09:00"]',
+    )
+    edit(content_copy / "escalation" / "staff_messages.yml", "{minutes} minuten", "{minuten} minuten")
+    found = errors(content_copy)
+    for fragment in (
+        "routes.yml:12: municipality 'Deurne': unknown team 'peelregoi'",
+        "routes.yml:57: realert acute: 'realert_minutes' must be a whole number above 0",
+        "team 'helmond': backup 'niemand' is no staff",
+        "office_hours.yml:10: 'friday'",
+        "staff message 'realert': unknown {minuten}",
+    ):
+        assert any(fragment in e for e in found), fragment
