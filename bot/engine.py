@@ -118,6 +118,8 @@ class Engine:
         municipality = self._municipality(command, message, case)
         if municipality and municipality != SKIP_MUNICIPALITY:
             slots["municipality"] = municipality
+        if risk.is_risk:
+            slots["risk_category"] = risk.category  # a "Ja" a turn later opens the case with it
         texts += self.desk.on_turn(
             UserTurn(
                 incoming.conversation_id,
@@ -125,7 +127,7 @@ class Engine:
                 slots["language"],
                 message.original,
                 risk.level,
-                risk.category,
+                risk.category or slots.get("risk_category"),
                 accepted=command is not None and command.intent == "handover_ja",
                 stopped=command is not None and command.intent == STOP_INTENT,
                 municipality=municipality,

@@ -82,7 +82,7 @@ async def test_high_risk_with_consent_reaches_staff_and_back(engine: Engine, clo
     assert "binnen een uur" in routed.text
     [(recipient, kind, alert)] = outbox(engine)
     assert (recipient, kind) == ("team:peelregio", "alert")
-    assert "#1" in alert and "hoog risico" in alert and "Deurne" in alert and "chanteert" in alert
+    assert "#1" in alert and "hoog risico, sextortion" in alert and "Deurne" in alert and "chanteert" in alert
     assert "jongere-1" not in alert  # never the conversation's id
 
     assert staff(engine, clock, "sanne", "claim") == 0

@@ -18,6 +18,7 @@ import argparse
 import asyncio
 from collections.abc import Callable
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from bot.escalation.cases import Case
 from bot.escalation.delivery import DeliveryLoop
@@ -98,21 +99,27 @@ def _list(desk: Desk, staff_id: str, write: Write) -> None:
     if not cases:
         write("Geen open casussen.")
     for case in cases:
-        write(_summary(case))
+        write(_summary(case, desk.config.hours.zone))
 
 
-def _summary(case: Case) -> str:
+def local(stamp: str, zone: ZoneInfo) -> str:
+    """A stored UTC time as the werkgroep reads it: '24-11 09:58'."""
+    return datetime.fromisoformat(stamp).astimezone(zone).strftime("%d-%m %H:%M")
+
+
+def _summary(case: Case, zone: ZoneInfo) -> str:
     who = f"opgepakt door {case.claimed_by}" if case.claimed_by else case.status
     left = " · jongere is gestopt" if case.user_left else ""
     place = case.municipality or "gemeente onbekend"
     return (
         f"#{case.id}  {case.level:5}  {case.category or '-':12}  {place:15}"
-        f"  team {case.team or '-'}  {who}{left}  (sinds {case.opened_at[:16]})"
+        f"  team {case.team or '-'}  {who}{left}  (sinds {local(case.opened_at, zone)})"
     )
 
 
 def _show(desk: Desk, case: Case, write: Write) -> None:
-    write(_summary(case))
+    zone = desk.config.hours.zone
+    write(_summary(case, zone))
     outbox = Outbox(desk.store.db)
     write("\nBerichten in deze casus:")
     for _, kind, recipient, status in outbox.status_of_case(case.id):
@@ -122,10 +129,10 @@ def _show(desk: Desk, case: Case, write: Write) -> None:
         write(f"  {text}")
     write("\nNotities:")
     for staff, text, at in desk.store.notes(case.id):
-        write(f"  {at[:16]} {staff}: {text}")
+        write(f"  {local(at, zone)} {staff}: {text}")
     write("\nLogboek:")
     for kind, actor, detail, at in desk.store.events(case.id):
-        write(f"  {at[:16]} {kind} {actor} {detail}")
+        write(f"  {local(at, zone)} {kind} {actor} {detail}")
 
 
 def _shared(desk: Desk, case_id: int) -> list[str]:
