@@ -33,6 +33,7 @@ from bot.normalise import Normalised, Normaliser
 from bot.risk import NO_RISK, RiskAssessment
 from bot.risk_judge import RiskJudge
 from bot.storage.conversations import ConversationStore, EscalationEvent
+from bot.storage.counters import Counters
 from bot.storage.db import immediate
 from bot.taxonomy import FALLBACK_TOPIC
 
@@ -64,7 +65,10 @@ class Engine:
         self.parts = parts
         self.store = store
         self.clock = clock
-        self.desk = Desk(CaseStore(store.db), Outbox(store.db), parts.escalation, parts.knowledge)
+        self.counters = Counters(store.db, parts.escalation.hours.zone)
+        self.desk = Desk(
+            CaseStore(store.db), Outbox(store.db), parts.escalation, parts.knowledge, self.counters
+        )
         self.lock = asyncio.Lock()  # one connection: turns and deliveries must not interleave
 
     async def handle(self, incoming: Incoming) -> Outcome:
@@ -136,6 +140,8 @@ class Engine:
         )
         replies = self._compose(texts, slots["language"], stored is None, risk, message)
         events = self._events(risk, stored, slots)
+        handover = _handover(risk, slots, plan.actions)
+        self._count(now_moment, stored is None, plan.topic, slots, risk, handover)
         now = iso(now_moment)
         self.store.save_turn(
             incoming.conversation_id,
@@ -151,10 +157,32 @@ class Engine:
             topic=plan.topic,
             confidence=round(guess.confidence, 3),
             risk=risk,
-            handover=_handover(risk, slots, plan.actions),
+            handover=handover,
             language=slots["language"],
             audience=slots.get("audience"),
         )
+
+    def _count(
+        self,
+        now: datetime,
+        new: bool,
+        topic: str,
+        slots: dict[str, Any],
+        risk: RiskAssessment,
+        handover: str | None,
+    ) -> None:
+        """The anonymous output counters of this turn (see bot/storage/counters.py)."""
+        add = self.counters.add
+        add(now, "messages")
+        if new:
+            add(now, "conversations")
+        add(now, "topic", topic)
+        add(now, "language", slots["language"])
+        add(now, "audience", slots.get("audience") or "onbekend")
+        if risk.is_risk:
+            add(now, "risk", f"{risk.level}/{risk.category}")
+        if handover:
+            add(now, "handover", handover)
 
     def _municipality(self, command: Command | None, message: Normalised, case: Case | None) -> str | None:
         """The municipality named this turn: a button, or typed while the bot asked for it."""

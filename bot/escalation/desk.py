@@ -19,6 +19,7 @@ from bot.escalation.config import EscalationConfig, Staff
 from bot.escalation.hours import describe_opening, is_open, office_minutes_between
 from bot.escalation.outbox import Outbox, iso
 from bot.knowledge import Knowledge, Text
+from bot.storage.counters import Counters
 
 MUNICIPALITY_INTENT = "gemeente"
 SKIP_MUNICIPALITY = "geen"
@@ -48,8 +49,14 @@ class UserTurn:
 
 class Desk:
     def __init__(
-        self, store: CaseStore, outbox: Outbox, config: EscalationConfig, knowledge: Knowledge
+        self,
+        store: CaseStore,
+        outbox: Outbox,
+        config: EscalationConfig,
+        knowledge: Knowledge,
+        counters: Counters,
     ) -> None:
+        self.counters = counters
         self.store = store
         self.outbox = outbox
         self.config = config
@@ -122,6 +129,7 @@ class Desk:
         return []
 
     def _accepted(self, turn: UserTurn) -> list[Text]:
+        self.counters.add(turn.now, "handover", "accepted")
         if turn.remembered_municipality:
             case_id = self.store.open(
                 turn.conversation_id,
@@ -170,6 +178,7 @@ class Desk:
                 case.id, status="closed", outcome="gestopt-door-jongere", closed_at=iso(turn.now)
             )
             self.store.log(case.id, "closed", "user", turn.now, "gestopt-door-jongere")
+            self.counters.add(turn.now, "outcome", "gestopt-door-jongere")
         else:
             self._to_staff(case, "user_stopped", turn.now)
         return [self.knowledge.message("handover_stopped", turn.language)]
@@ -232,6 +241,7 @@ class Desk:
         member = self.staff(staff_id)
         self.store.update(case.id, status="claimed", claimed_by=staff_id)
         self.store.log(case.id, "claimed", staff_id, now)
+        self._measure(case, "alert_to_claim", now)
         self._to_staff(case, "claimed", now, staff=member.name)
         self._to_user(case, "staff_joined", now, staff=member.name)
         return self.store.get(case.id)
@@ -242,6 +252,8 @@ class Desk:
             raise NotAllowed("pak de casus eerst op")
         if case.user_left:
             raise NotAllowed("de jongere heeft het gesprek gestopt")
+        if not any(kind == "replied" for kind, *_ in self.store.events(case.id)):
+            self._measure(case, "alert_to_first_reply", now)
         self.store.log(case.id, "replied", staff_id, now)
         return self._to_user(case, "staff_reply", now, staff=self.staff(staff_id).name, text=text.strip())
 
@@ -288,12 +300,17 @@ class Desk:
             raise NotAllowed(f"onbekende uitkomst '{outcome}'")
         self.store.update(case.id, status="closed", outcome=outcome, closed_at=iso(now))
         self.store.log(case.id, "closed", staff_id, now, outcome)
+        self.counters.add(now, "outcome", outcome)
         self._to_staff(
             case, "closed", now, staff=self.staff(staff_id).name, outcome=self.config.outcomes[outcome]
         )
         if not case.user_left:
             self._to_user(case, "case_closed", now)
         return self.store.get(case.id)
+
+    def _measure(self, case: Case, kind: str, now: datetime) -> None:
+        if case.alerted_at:
+            self.counters.duration(now, kind, (now - datetime.fromisoformat(case.alerted_at)).total_seconds())
 
     # --- timers: run every minute or so by whichever process delivers --------------
 

@@ -115,3 +115,14 @@ def m002_cases_and_outbox(db: Database) -> None:
     # Channel updates already handled: a message re-delivered after a crash is not
     # answered (or escalated) twice.
     db["handled_updates"].create({"key": str, "at": str}, pk="key")
+
+
+@MIGRATIONS()
+def m003_counters(db: Database) -> None:
+    # Anonymous counts per day for the Kwaliteitskompas report: no conversation id, no
+    # text, so they may be kept after every message and case is erased.
+    db["daily_counts"].create(
+        {"day": str, "metric": str, "key": str, "count": int}, pk=("day", "metric", "key")
+    )
+    # Response times of the werkgroep (alert to claim, alert to first reply), without the case.
+    db["case_durations"].create({"id": int, "day": str, "kind": str, "seconds": float}, pk="id")

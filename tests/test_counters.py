@@ -1,0 +1,41 @@
+"""The anonymous daily counters behind the Kwaliteitskompas report, against a scripted day."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.engine import Engine
+from bot.messages import Incoming
+from bot.storage.conversations import ConversationStore
+from bot.storage.db import open_database
+from tests.test_escalation import MONDAY_10, Clock
+
+
+async def test_a_scripted_day_is_counted(parts, tmp_path: Path) -> None:
+    clock = Clock(MONDAY_10)
+    engine = Engine(parts, ConversationStore(open_database(tmp_path / "b.db"), "t"), clock)
+    for who, text in [
+        ("a", "wat is sexting"),
+        ("a", "is dat strafbaar"),
+        ("b", "mijn dochter heeft een nude gestuurd"),
+    ]:
+        await engine.handle(Incoming(who, text=text))
+    await engine.handle(Incoming("c", text="iemand chanteert me met mn nudes"))
+    await engine.handle(Incoming("c", payload="/handover_ja"))
+    await engine.handle(Incoming("c", payload='/gemeente{"gemeente": "Helmond"}'))
+    clock.advance(7)
+    engine.desk.claim("anna", 1, clock())
+    clock.advance(3)
+    engine.desk.reply("anna", 1, "hoi", clock())
+    engine.desk.reply("anna", 1, "nog een", clock())
+    engine.desk.close("anna", 1, "advies-gegeven", clock())
+
+    counts = {(m, k): n for _, m, k, n in engine.store.db.execute("SELECT * FROM daily_counts")}
+    assert counts[("conversations", "")] == 3 and counts[("messages", "")] == 6
+    assert counts[("topic", "sexting-wat-is")] == 1 and counts[("audience", "ouder")] == 1
+    assert counts[("risk", "high/sextortion")] == 1
+    assert counts[("handover", "offered")] == 1 and counts[("handover", "accepted")] == 1
+    assert counts[("outcome", "advies-gegeven")] == 1
+    assert {d for d, *_ in engine.store.db.execute("SELECT day FROM daily_counts")} == {"2026-11-23"}
+    durations = engine.store.db.execute("SELECT kind, seconds FROM case_durations ORDER BY id").fetchall()
+    assert durations == [("alert_to_claim", 420.0), ("alert_to_first_reply", 600.0)]
