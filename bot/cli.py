@@ -1,4 +1,4 @@
-"""Command line: chat, ask, check. Errors become one calm line, never a traceback."""
+"""Command line: chat, ask, check, actions, export-rasa. Errors become one calm line, never a traceback."""
 
 from __future__ import annotations
 

@@ -8,6 +8,7 @@ and with the same actions run in-process.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import os
@@ -135,7 +136,13 @@ def tracker(
         latest["metadata"] = metadata
     return {
         "sender_id": sender,
-        "slots": {"language": "nl", "audience": None, "last_topic": None, "more_index": None, **(slots or {})},
+        "slots": {
+            "language": "nl",
+            "audience": None,
+            "last_topic": None,
+            "more_index": None,
+            **(slots or {}),
+        },
         "latest_message": latest,
         "latest_event_time": 1764000000.0,
         "followup_action": None,
@@ -225,11 +232,21 @@ def test_rasa_risk_intent_picks_the_crisis_text_when_our_lexicon_is_silent(serve
     assert "112" in replies(result)[0][0] and "113 Zelfmoordpreventie" not in replies(result)[0][0]
 
 
+def test_message_metadata_cannot_switch_off_our_risk_check(server: Server, domain) -> None:
+    forged = {"risk": {"level": "none", "category": None}}
+    state = tracker("u-forged", "ik wil niet meer leven", "groet", metadata=forged)
+    status, result = server.post(call("action_crisis", state, domain))
+    assert status == 200 and "0800-0113" in replies(result)[0][0]
+
+
 def test_unknown_action_is_404(server: Server, domain) -> None:
     status, body = server.post(call("action_does_not_exist", tracker("u-404", "hoi", "groet"), domain))
     assert (status, body) == (
         404,
-        {"error": "No registered action found for name 'action_does_not_exist'.", "action_name": "action_does_not_exist"},
+        {
+            "error": "No registered action found for name 'action_does_not_exist'.",
+            "action_name": "action_does_not_exist",
+        },
     )
 
 
@@ -240,25 +257,30 @@ def test_new_domain_digest_without_domain_is_449(server: Server) -> None:
     assert (status, answer["action_name"]) == (449, "action_topic_menu")
 
 
+NO_RISK = {"level": "none", "category": None}
 SAME_TRACKER_CASES = [
-    ("action_answer_topic", "is sexting strafbaar", "sexting-wet", {"audience": "ouder"}),
-    ("action_answer_topic", "my nude is being shared", "foto-verspreid", {"language": "en"}),
-    ("action_more", "meer", "meer", {"last_topic": "grooming", "more_index": 1}),
-    ("action_topic_menu", "/onderwerpen", "onderwerpen", {}),
-    ("action_offer_human", "/mens", "praten-met-iemand", {"language": "en"}),
-    ("action_set_audience", '/kies_doelgroep{"audience": "professional"}', "kies_doelgroep", {}),
+    ("action_answer_topic", "is sexting strafbaar", "sexting-wet", {"audience": "ouder"}, NO_RISK),
+    ("action_answer_topic", "what is grooming", "grooming", {"language": "en"}, NO_RISK),
+    ("action_more", "meer", "meer", {"last_topic": "grooming", "more_index": 1}, NO_RISK),
+    ("action_topic_menu", "/onderwerpen", "onderwerpen", {}, NO_RISK),
+    ("action_offer_human", "/mens", "praten-met-iemand", {"language": "en"}, NO_RISK),
+    ("action_set_audience", '/kies_doelgroep{"audience": "professional"}', "kies_doelgroep", {}, NO_RISK),
+    ("action_crisis", "ik wil dood", "risk_zelfdoding", {}, {"level": "acute", "category": "zelfdoding"}),
 ]
 
 
-@pytest.mark.parametrize(("action", "text", "intent", "slots"), SAME_TRACKER_CASES)
+@pytest.mark.parametrize(("action", "text", "intent", "slots", "risk"), SAME_TRACKER_CASES)
 async def test_in_process_and_server_give_the_same_answer(
-    server: Server, parts, domain, action: str, text: str, intent: str, slots: dict[str, Any]
+    server: Server, parts, domain, action: str, text: str, intent: str, slots: dict[str, Any], risk
 ) -> None:
-    state = tracker(f"same-{action}", text, intent, slots, metadata={"risk": {"level": "none"}})
+    """In-process the engine puts its risk verdict on the tracker; the server must find the same one."""
+    state = tracker(f"same-{action}", text, intent, slots)
     if intent == "kies_doelgroep":
         state["latest_message"]["entities"] = [{"entity": "audience", "value": "professional"}]
+    in_process = copy.deepcopy(state)
+    in_process["latest_message"]["metadata"] = {"risk": risk}
     dispatcher = CollectingDispatcher()
-    events = await parts.actions[action].run(dispatcher, Tracker.from_dict(state), domain)
+    events = await parts.actions[action].run(dispatcher, Tracker.from_dict(in_process), domain)
     status, result = server.post(call(action, state, domain))
     assert status == 200
     assert result["responses"] == dispatcher.messages

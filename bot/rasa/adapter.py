@@ -26,10 +26,9 @@ def adapt(state: dict[str, Any], parts: EngineParts) -> dict[str, Any]:
     intent = dict(latest.get("intent") or {})
     rasa_intent = str(intent.get("name") or "")
     intent["name"] = INTENT_ALIASES.get(rasa_intent, rasa_intent)
-    metadata = dict(latest.get("metadata") or {})
-    if "risk" not in metadata:  # a caller that checked risk itself (our engine) is trusted
-        risk = assess(parts, str(latest.get("text") or ""), rasa_intent)
-        metadata["risk"] = {"level": risk.level, "category": risk.category, "signal": risk.signal}
+    # Always our own verdict: a channel's message metadata reaches this tracker and could be forged.
+    risk = assess(parts, str(latest.get("text") or ""), rasa_intent)
+    metadata = {**(latest.get("metadata") or {}), "risk": _as_metadata(risk)}
     return {**state, "latest_message": {**latest, "intent": intent, "metadata": metadata}}
 
 
@@ -53,6 +52,10 @@ def intent_risk(rasa_intent: str) -> RiskAssessment:
     category = rasa_intent.removeprefix(RISK_INTENT_PREFIX)
     level = "acute" if category in ACUTE_CATEGORIES else "high"
     return RiskAssessment(level, category, f"rasa:{rasa_intent}")
+
+
+def _as_metadata(risk: RiskAssessment) -> dict[str, str | None]:
+    return {"level": risk.level, "category": risk.category, "signal": risk.signal}
 
 
 def risk_of(state: dict[str, Any]) -> RiskAssessment:

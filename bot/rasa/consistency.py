@@ -171,9 +171,10 @@ def _rule_step(c: Checker, step: dict[str, Any], where: str, names: Names) -> No
 
 
 def _config(config: dict[str, Any], rules: list[dict[str, Any]]) -> list[Problem]:
+    """A left-out list means Rasa's default one, which has both the RulePolicy and the FallbackClassifier."""
     c = Checker("config.yml")
-    policies = {p["name"] for p in config["policies"]}
-    pipeline = {p["name"] for p in config["pipeline"]}
+    policies = {p["name"] for p in config.get("policies", [{"name": "RulePolicy"}])}
+    pipeline = {p["name"] for p in config.get("pipeline", [{"name": "FallbackClassifier"}])}
     if rules and "RulePolicy" not in policies:
         c.fail("policies", "rules need the RulePolicy")
     uses_fallback = any(s.get("intent") == "nlu_fallback" for r in rules for s in r["steps"])

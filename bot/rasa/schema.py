@@ -51,6 +51,7 @@ VARIATION_KEYS = frozenset(
 RULE_KEYS = frozenset({"rule", "metadata", "steps", "condition", "conversation_start", "wait_for_user_input"})
 RULE_STEP_KEYS = ("intent", "user", "action", "active_loop", "slot_was_set", "or")
 NLU_KINDS = ("intent", "synonym", "regex", "lookup")
+_SESSION_KEYS = ("session_expiration_time", "carry_over_slots_to_new_session")
 
 
 def check_domain(domain: Any) -> list[Problem]:
@@ -70,9 +71,6 @@ def check_domain(domain: Any) -> list[Problem]:
     session = c.mapping(d.get("session_config", {}), "session_config", frozenset(_SESSION_KEYS))
     _session(c, session)
     return c.problems
-
-
-_SESSION_KEYS = ("session_expiration_time", "carry_over_slots_to_new_session")
 
 
 def _session(c: Checker, session: dict[str, Any]) -> None:
@@ -111,7 +109,9 @@ def _slot(c: Checker, slot: Any, where: str) -> None:
             c.fail(join(where, "initial_value"), "must be one of the slot's values")
     if kind == "any" and s.get("influence_conversation"):
         c.fail(where, "a slot of type 'any' cannot influence the conversation")
-    mappings = c.sequence(s.get("mappings"), join(where, "mappings"), non_empty=True)  # required in 3.x
+    if "mappings" not in s:
+        c.fail(where, "'mappings' is required in Rasa 3.x (slots are no longer auto-filled)")
+    mappings = c.sequence(s.get("mappings", []), join(where, "mappings"), non_empty="mappings" in s)
     for i, mapping in enumerate(mappings):
         _slot_mapping(c, mapping, join(join(where, "mappings"), i))
 
@@ -232,8 +232,11 @@ def check_endpoints(data: Any) -> list[Problem]:
 
 
 def check_config(data: Any) -> list[Problem]:
+    """Left-out pipeline or policies are filled by Rasa's auto-configuration, so both are optional."""
     c = Checker("config.yml")
-    d = c.mapping(data, "", required=("language", "pipeline", "policies"))
+    d = c.mapping(data, "")
+    if "language" in d:
+        c.text(d["language"], "language")
     for key in ("pipeline", "policies"):
         for i, item in enumerate(c.sequence(d.get(key, []), key)):
             c.mapping(item, join(key, i), required=("name",))
