@@ -20,10 +20,10 @@ from bot.audience import AudienceDetector
 from bot.commands import Command, parse_command
 from bot.content.model import Button
 from bot.dialogue import STOP_INTENT, Policy, TurnFacts
-from bot.escalation.cases import Case, CaseStore
+from bot.escalation.cases import Case
 from bot.escalation.config import EscalationConfig
 from bot.escalation.desk import MUNICIPALITY_INTENT, SKIP_MUNICIPALITY, Desk, UserTurn
-from bot.escalation.outbox import Outbox, iso
+from bot.escalation.outbox import iso
 from bot.features import EMPTY, FeatureSpace, SparseVector
 from bot.intent import IntentClassifier, IntentGuess
 from bot.knowledge import Knowledge, Text
@@ -33,7 +33,6 @@ from bot.normalise import Normalised, Normaliser
 from bot.risk import NO_RISK, RiskAssessment
 from bot.risk_judge import RiskJudge
 from bot.storage.conversations import ConversationStore, EscalationEvent
-from bot.storage.counters import Counters
 from bot.storage.db import immediate
 from bot.taxonomy import FALLBACK_TOPIC
 
@@ -65,10 +64,8 @@ class Engine:
         self.parts = parts
         self.store = store
         self.clock = clock
-        self.counters = Counters(store.db, parts.escalation.hours.zone)
-        self.desk = Desk(
-            CaseStore(store.db), Outbox(store.db), parts.escalation, parts.knowledge, self.counters
-        )
+        self.desk = Desk.on_database(store.db, parts.escalation, parts.knowledge)
+        self.counters = self.desk.counters
         self.lock = asyncio.Lock()  # one connection: turns and deliveries must not interleave
 
     async def handle(self, incoming: Incoming) -> Outcome:

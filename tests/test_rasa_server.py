@@ -220,7 +220,13 @@ def test_crisis_reply_and_staff_alert_for_a_suicide_risk(server: Server, domain)
             "SELECT text FROM messages WHERE conversation_id = ? AND direction = 'in'", [conversation]
         ).fetchall()
         raw_ids = db.execute("SELECT count(*) FROM conversations WHERE id LIKE '%3161234%'").fetchone()
+        alerts = db.execute(
+            "SELECT o.recipient, o.kind FROM outbox o JOIN cases c ON c.id = o.case_id "
+            "WHERE c.conversation_id = ?",
+            [conversation],
+        ).fetchall()
     assert events == [("alert", "acute", "zelfdoding", "pending")]
+    assert alerts == [("team:helmond", "alert")]  # the werkgroep is alerted, as in an engine turn
     assert said == [("ik wil niet meer leven",)]
     assert raw_ids == (0,)  # the phone number never reaches the database
 

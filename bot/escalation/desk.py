@@ -13,6 +13,8 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlite_utils import Database
+
 from bot.content.model import Button
 from bot.escalation.cases import Case, CaseStore
 from bot.escalation.config import EscalationConfig, Staff
@@ -61,6 +63,11 @@ class Desk:
         self.outbox = outbox
         self.config = config
         self.knowledge = knowledge
+
+    @classmethod
+    def on_database(cls, db: Database, config: EscalationConfig, knowledge: Knowledge) -> Desk:
+        """The desk with its stores on one database connection."""
+        return cls(CaseStore(db), Outbox(db), config, knowledge, Counters(db, config.hours.zone))
 
     # --- the young person's side: called inside the engine's turn transaction ----------
 

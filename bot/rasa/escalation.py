@@ -11,6 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from bot.engine import Clock, utc_now
+from bot.escalation.desk import Desk, UserTurn
+from bot.escalation.outbox import iso
 from bot.pseudonym import pseudonymise
 from bot.risk import RiskAssessment
 from bot.storage.conversations import ConversationStore, EscalationEvent
@@ -35,8 +37,9 @@ def slot_changes(events: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 class EscalationRecorder:
-    def __init__(self, store: ConversationStore, key: bytes, clock: Clock = utc_now) -> None:
+    def __init__(self, store: ConversationStore, desk: Desk, key: bytes, clock: Clock = utc_now) -> None:
         self.store = store
+        self.desk = desk  # opens the case and queues the staff alert, as in an engine turn
         self.key = key  # Rasa's sender_id may be a phone number: only its keyed pseudonym is stored
         self.clock = clock
 
@@ -56,7 +59,18 @@ class EscalationRecorder:
         conversation = pseudonymise(self.key, CHANNEL, str(state.get("sender_id") or ""))
         text = str((state.get("latest_message") or {}).get("text") or "")
         replies = [str(r.get("text") or "") for r in responses]
+        now = self.clock()
+        turn = UserTurn(
+            conversation,
+            now,
+            str(slots.get("language") or "nl"),
+            text,
+            risk.level,
+            risk.category,
+            accepted=changes.get("handover") == "accepted" and slots.get("handover") != "accepted",
+            stopped=False,
+            municipality=None,
+        )
         with immediate(self.store.db, durable=True):
-            self.store.save_turn(
-                conversation, CHANNEL, slots | changes, text, replies, found, self.clock().isoformat()
-            )
+            self.store.save_turn(conversation, CHANNEL, slots | changes, text, replies, found, iso(now))
+            self.desk.on_turn(turn)

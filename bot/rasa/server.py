@@ -12,6 +12,7 @@ from rasa_sdk.endpoint import create_app_for_serve
 from sanic import Sanic
 
 from bot.app import build_parts
+from bot.escalation.desk import Desk
 from bot.rasa.escalation import EscalationRecorder
 from bot.rasa.executor import BotExecutor
 from bot.settings import Settings
@@ -26,7 +27,8 @@ def build_app(settings: Settings) -> Sanic:
     """The Sanic app rasa-sdk builds for `python -m rasa_sdk`, with our executor; raises ContentError."""
     parts, _ = build_parts(settings)
     store = ConversationStore(open_database(settings.db_path), settings.key_id)
-    executor = BotExecutor(parts, EscalationRecorder(store, settings.pseudonym_key))
+    desk = Desk.on_database(store.db, parts.escalation, parts.knowledge)
+    executor = BotExecutor(parts, EscalationRecorder(store, desk, settings.pseudonym_key))
     return create_app_for_serve(executor, cors_origins=None)  # None: rasa-sdk's CLI default, no CORS
 
 
