@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import socket
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -51,6 +53,28 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "bot.db"
 
 
+class Clock:
+    """A clock the test moves by hand: re-alerts, office hours and purges without waiting."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, minutes: float) -> None:
+        self.now += timedelta(minutes=minutes)
+
+
+AMS = ZoneInfo("Europe/Amsterdam")
+MONDAY_10 = datetime(2026, 11, 23, 10, 0, tzinfo=AMS)  # inside office hours
+
+
 @pytest.fixture
-def engine(parts, db_path: Path) -> Engine:
-    return Engine(parts, ConversationStore(open_database(db_path), "test"))
+def clock() -> Clock:
+    return Clock(MONDAY_10)
+
+
+@pytest.fixture
+def engine(parts, db_path: Path, clock: Clock) -> Engine:
+    return Engine(parts, ConversationStore(open_database(db_path), "test"), clock)

@@ -8,7 +8,7 @@ from bot.engine import Engine
 from bot.messages import Incoming
 from bot.storage.conversations import ConversationStore
 from bot.storage.db import open_database
-from tests.test_escalation import MONDAY_10, Clock
+from tests.conftest import MONDAY_10, Clock
 
 
 async def test_a_scripted_day_is_counted(parts, tmp_path: Path) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 from telegram import Bot
@@ -18,10 +17,8 @@ from bot.channels.telegram_transport import TelegramTransport
 from bot.engine import Engine
 from bot.escalation.delivery import DeliveryLoop
 from bot.messages import Incoming
-from bot.storage.conversations import ConversationStore
-from bot.storage.db import open_database
+from tests.conftest import Clock
 from tests.fake_telegram import TOKEN, FakeBotAPI
-from tests.test_escalation import MONDAY_10, Clock
 
 TEAM_CHAT = -1001
 USER_CHAT = 777
@@ -33,16 +30,6 @@ async def api() -> AsyncIterator[FakeBotAPI]:
     await fake.start()
     yield fake
     await fake.stop()
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock(MONDAY_10)
-
-
-@pytest.fixture
-def engine(parts, tmp_path: Path, clock: Clock) -> Engine:
-    return Engine(parts, ConversationStore(open_database(tmp_path / "bot.db"), "t"), clock)
 
 
 @pytest.fixture

@@ -7,9 +7,7 @@ escalation/office_hours.yml (Monday to Friday 9:00-17:00).
 from __future__ import annotations
 
 import argparse
-from datetime import datetime, timedelta
-from pathlib import Path
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 import pytest
 
@@ -17,34 +15,11 @@ from bot.channels.staff_terminal import run_staff_command
 from bot.engine import Engine
 from bot.escalation.desk import NotAllowed
 from bot.messages import Incoming, Outcome
-from bot.storage.conversations import ConversationStore
-from bot.storage.db import immediate, open_database
+from bot.storage.db import immediate
+from tests.conftest import AMS, Clock
 
-AMS = ZoneInfo("Europe/Amsterdam")
-MONDAY_10 = datetime(2026, 11, 23, 10, 0, tzinfo=AMS)
 DEURNE = '/gemeente{"gemeente": "Deurne"}'
 HELMOND = '/gemeente{"gemeente": "Helmond"}'
-
-
-class Clock:
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, minutes: float) -> None:
-        self.now += timedelta(minutes=minutes)
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock(MONDAY_10)
-
-
-@pytest.fixture
-def engine(parts, tmp_path: Path, clock: Clock) -> Engine:
-    return Engine(parts, ConversationStore(open_database(tmp_path / "bot.db"), "t"), clock)
 
 
 async def say(engine: Engine, text: str = "", payload: str | None = None, who: str = "jongere-1") -> Outcome:

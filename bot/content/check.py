@@ -9,10 +9,9 @@ Warnings: young people's Dutch texts that read too hard, articles past their rev
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from datetime import date
 
-from bot.content.model import LANGUAGES, Article, Content, Source, Where
+from bot.content.model import LANGUAGES, Article, Content, Example, Source, Where
 from bot.content.readability import article_scores, readability_warnings
 from bot.content.reviews import review_problems
 from bot.content.yamlsrc import Problem
@@ -157,13 +156,17 @@ def _check_contacts(content: Content) -> list[Problem]:
 
 
 def _check_examples(content: Content, topics: set[str]) -> list[Problem]:
-    out = []
-    first_seen: dict[str, tuple[str, Where]] = {}
-    per_intent: dict[str, int] = defaultdict(int)
+    out = _same_text_two_intents(content.examples)
     for ex in content.examples:
-        per_intent[ex.intent] += 1
         if ex.topic not in topics:
             out.append(_p(ex.where, f"intent '{ex.intent}' is not a taxonomy topic (or topic/detail)"))
+    return out
+
+
+def _same_text_two_intents(examples: list[Example]) -> list[Problem]:
+    out = []
+    first_seen: dict[str, tuple[str, Where]] = {}
+    for ex in examples:
         key = _key(ex.text)
         if key in first_seen and first_seen[key][0] != ex.intent:
             other_intent, other = first_seen[key]
@@ -177,16 +180,12 @@ def _check_risk_examples(content: Content, categories: set[str]) -> list[Problem
     out = []
     disclosure = content.risk.get("model", {}).get("disclosure_topics") or []
     as_intent = {_key(ex.text): ex.where for ex in content.examples if ex.topic not in disclosure}
-    seen: dict[str, tuple[str, Where]] = {}
+    out += _same_text_two_intents(content.risk_examples)
     for ex in content.risk_examples:
         kind, _, category = ex.intent.partition("/")
         if kind != "risk" or category not in categories | {NO_RISK_LABEL}:
             out.append(_p(ex.where, f"'{ex.intent}' must be risk/<risk category> or risk/{NO_RISK_LABEL}"))
         key = _key(ex.text)
-        if key in seen and seen[key][0] != ex.intent:
-            other_intent, other = seen[key]
-            out.append(_p(ex.where, f"example also under '{other_intent}' at {other.path}:{other.line}"))
-        seen.setdefault(key, (ex.intent, ex.where))
         if category != NO_RISK_LABEL and key in as_intent:
             other = as_intent[key]
             out.append(

@@ -136,19 +136,8 @@ class Desk:
         return []
 
     def _accepted(self, turn: UserTurn) -> list[Text]:
+        """A case waits for the municipality question, unless the user named it before."""
         self.counters.add(turn.now, "handover", "accepted")
-        if turn.remembered_municipality:
-            case_id = self.store.open(
-                turn.conversation_id,
-                "high",
-                turn.risk_category,
-                "asked",
-                status="routing",
-                opened_at=iso(turn.now),
-            )
-            self.store.log(case_id, "opened", "system", turn.now, "high, consent")
-            self._route(self.store.get(case_id), turn.remembered_municipality, turn.now, "user")
-            return [self.knowledge.message("handover_accepted", turn.language), self._wait_notice(turn)]
         case_id = self.store.open(
             turn.conversation_id,
             "high",
@@ -159,6 +148,9 @@ class Desk:
             route_by=iso(turn.now + timedelta(minutes=self.config.route_wait_minutes)),
         )
         self.store.log(case_id, "opened", "system", turn.now, "high, consent")
+        if turn.remembered_municipality:
+            self._route(self.store.get(case_id), turn.remembered_municipality, turn.now, "user")
+            return [self.knowledge.message("handover_accepted", turn.language), self._wait_notice(turn)]
         question = self.knowledge.message("ask_municipality", turn.language)
         return [Text(question.text, self.municipality_buttons())]
 
