@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from bot.actions import action_names, build_actions
@@ -39,6 +40,9 @@ BUTTON_INTENTS = {
     "handover_uitleg",
     "gemeente",
     "stop_handover",
+    "wis",
+    "wis_ja",
+    "wis_nee",
 }
 
 
@@ -89,7 +93,8 @@ def build_parts(settings: Settings) -> tuple[EngineParts, Content]:
     )
     risk_model = RiskModel(models.risk, model_settings) if models.risk else None
     renderer = Renderer(
-        content.contacts, placeholder_settings(settings.text_retention_hours, settings.case_retention_days)
+        content.contacts,
+        placeholder_settings(settings.text_retention_hours, content.escalation.case_retention_days),
     )
     knowledge = Knowledge(content, renderer)
     cues = {
@@ -116,7 +121,8 @@ def build_parts(settings: Settings) -> tuple[EngineParts, Content]:
 def build_engine(settings: Settings, db_path: Path | None = None, clock: Clock = utc_now) -> Engine:
     parts, _ = build_parts(settings)
     db = open_database(db_path or settings.db_path)
-    return Engine(parts, ConversationStore(db, settings.key_id), clock)
+    retention = timedelta(hours=settings.text_retention_hours)
+    return Engine(parts, ConversationStore(db, settings.key_id), clock, retention)
 
 
 def _vocabulary(content: Content) -> set[str]:

@@ -1,4 +1,7 @@
-"""Command line: chat, ask, check, actions, export-rasa. Errors become one calm line, never a traceback."""
+"""Command line: chat, ask, check, actions, export-rasa, report, demo-data.
+
+Errors become one calm line, never a traceback.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from bot.channels.staff_terminal import add_arguments as add_staff_arguments
 from bot.content.model import Content
 from bot.content.yamlsrc import ContentError
 from bot.messages import Incoming, Outcome
+from bot.report.commands import add_report_arguments, kompas_problems, run_demo_data, run_report
 from bot.settings import SettingsError, load_settings
 
 
@@ -102,6 +106,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     settings = load_settings(create_key=False) if args.no_key else load_settings()
     content, problems = load_checked_content(settings.content_dir)
+    problems += kompas_problems(
+        settings.content_dir, content.escalation.outcomes if content.escalation else None
+    )
     if args.readability or args.reviews:
         _print_reports(content, args)
     else:
@@ -150,6 +157,16 @@ def cmd_export_rasa(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """The werkgroep's Kwaliteitskompas report from the anonymous counters."""
+    return run_report(args, load_settings())
+
+
+def cmd_demo_data(args: argparse.Namespace) -> int:
+    """A made-up year of counters, so a newcomer can see a full report."""
+    return run_demo_data(args, load_settings())
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     sub = parser.add_subparsers(dest="command")
@@ -179,6 +196,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--action-url", default="http://127.0.0.1:5055/webhook", help="where Rasa reaches our action server"
     )
+    add_report_arguments(sub)
     return parser
 
 
@@ -190,6 +208,8 @@ COMMANDS = {
     "staff": cmd_staff,
     "actions": cmd_actions,
     "export-rasa": cmd_export_rasa,
+    "report": cmd_report,
+    "demo-data": cmd_demo_data,
 }
 
 

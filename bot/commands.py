@@ -23,6 +23,8 @@ COMMAND_INTENTS = {
     "meer": "meer",
     "more": "meer",
     "stop": "stop_handover",
+    "wis": "wis",
+    "erase": "wis",
 }
 START_AUDIENCES = {
     "ouder": "ouder",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -34,11 +34,14 @@ from bot.risk import NO_RISK, RiskAssessment
 from bot.risk_judge import RiskJudge
 from bot.storage.conversations import ConversationStore, EscalationEvent
 from bot.storage.db import immediate
+from bot.storage.purge import Housekeeper, Retention
 from bot.taxonomy import FALLBACK_TOPIC
 
 Clock = Callable[[], datetime]
+ERASE_INTENT = "wis_ja"
+DEFAULT_TEXT_RETENTION = timedelta(hours=24)
 # Button intents that start or change a handover: their turn is committed with a full sync.
-ESCALATION_INTENTS = frozenset({"handover_ja", MUNICIPALITY_INTENT, STOP_INTENT})
+ESCALATION_INTENTS = frozenset({"handover_ja", MUNICIPALITY_INTENT, STOP_INTENT, ERASE_INTENT})
 
 
 def utc_now() -> datetime:
@@ -60,8 +63,16 @@ class EngineParts:
 
 
 class Engine:
-    def __init__(self, parts: EngineParts, store: ConversationStore, clock: Clock = utc_now) -> None:
+    def __init__(
+        self,
+        parts: EngineParts,
+        store: ConversationStore,
+        clock: Clock = utc_now,
+        text_retention: timedelta = DEFAULT_TEXT_RETENTION,
+    ) -> None:
         self.parts = parts
+        case_retention = timedelta(days=parts.escalation.case_retention_days)
+        self.housekeeper = Housekeeper(Retention(text_retention, case_retention))
         self.store = store
         self.clock = clock
         self.desk = Desk.on_database(store.db, parts.escalation, parts.knowledge)
@@ -80,7 +91,19 @@ class Engine:
             with immediate(self.store.db, durable=durable):
                 if incoming.update_key and not self.store.first_time(incoming.update_key, iso(self.clock())):
                     return DUPLICATE
+                if command is not None and command.intent == ERASE_INTENT:
+                    return self._erase(incoming)
                 return await self._turn(incoming, message, command, risk, guess)
+
+    def _erase(self, incoming: Incoming) -> Outcome:
+        """/wis confirmed: nothing of this turn is stored, and the rest is erased with it."""
+        now = self.clock()
+        language = (self.store.load_slots(incoming.conversation_id) or {}).get("language", "nl")
+        kept = self.desk.erase_for_user(incoming.conversation_id, now)
+        self.counters.add(now, "erasures")
+        text = self.parts.knowledge.response("utter_erased_kept" if kept else "utter_erased", language)
+        reply = Reply(text.text, text.buttons)
+        return Outcome((reply,), "privacy", 1.0, NO_RISK, None, language, None)
 
     def _classify(self, message: Normalised, vector: SparseVector) -> IntentGuess:
         if not self.parts.normaliser.knows_any(message):

@@ -30,7 +30,6 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("BOT_PSEUDONYM_KEY", "", "hex key (>= 32 bytes) for pseudonymous ids"),
     Setting("BOT_CACHE_DIR", "var/cache", "where the trained intent model is cached"),
     Setting("BOT_TEXT_RETENTION_HOURS", "24", "hours message text is kept without a case"),
-    Setting("BOT_CASE_RETENTION_DAYS", "30", "days a case transcript is kept after closing"),
     Setting("TELEGRAM_BOT_TOKEN", "", "Telegram bot token; empty runs the terminal"),
 )
 
@@ -42,7 +41,6 @@ class Settings:
     cache_dir: Path
     pseudonym_key: bytes = field(repr=False)
     text_retention_hours: int = 24
-    case_retention_days: int = 30
     telegram_token: str = field(default="", repr=False)
 
     @property
@@ -102,7 +100,6 @@ def load_settings(
         cache_dir=_under(root, merged["BOT_CACHE_DIR"]),
         pseudonym_key=key,
         text_retention_hours=int(merged["BOT_TEXT_RETENTION_HOURS"]),
-        case_retention_days=int(merged["BOT_CASE_RETENTION_DAYS"]),
         telegram_token=merged["TELEGRAM_BOT_TOKEN"],
     )
 
@@ -124,9 +121,10 @@ def placeholder_settings(text_retention_hours: int, case_retention_days: int) ->
     }
 
 
-def default_placeholder_settings() -> dict[str, str]:
-    """Placeholder values from the declared defaults, for checking content without a .env."""
+def default_placeholder_settings(case_retention_days: int) -> dict[str, str]:
+    """Placeholder values from the declared defaults, for checking content without a .env.
+
+    Case retention is the werkgroep's choice, in escalation/routes.yml.
+    """
     defaults = {s.env: s.default for s in SETTINGS}
-    return placeholder_settings(
-        int(defaults["BOT_TEXT_RETENTION_HOURS"]), int(defaults["BOT_CASE_RETENTION_DAYS"])
-    )
+    return placeholder_settings(int(defaults["BOT_TEXT_RETENTION_HOURS"]), case_retention_days)

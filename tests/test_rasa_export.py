@@ -76,6 +76,8 @@ def test_rules_are_what_our_policy_plans(parts, project) -> None:
         for r in project["data/rules.yml"]["rules"]
     }
     for rule in parts.knowledge.content.rules:
+        if "/" in rule.intent:
+            continue  # a topic/detail intent is exported under its topic (Rasa reads "/" otherwise)
         planned = parts.policy.plan(TurnFacts(NO_RISK, rule.intent, 1.0, ""), {"audience_asked": True})
         assert rules[rule.intent] == planned.actions
     assert rules["sextortion"] == ["action_answer_topic"]

@@ -61,6 +61,7 @@ async def chat(
         engine.clock,
         engine.lock,
         recipients=[f"user:{conversation_id}"],
+        housekeeper=engine.housekeeper,
     )
     poller = asyncio.create_task(staff_messages.run(stop, STAFF_POLL_SECONDS))
     try:

@@ -12,12 +12,12 @@ import re
 from datetime import date
 
 from bot.content.model import LANGUAGES, Article, Content, Example, Source, Where
+from bot.content.placeholders import content_placeholders
 from bot.content.readability import article_scores, readability_warnings
 from bot.content.reviews import review_problems
 from bot.content.yamlsrc import Problem
 from bot.models import NO_RISK_LABEL
 from bot.render import PLACEHOLDER, Renderer, UnknownPlaceholder
-from bot.settings import default_placeholder_settings
 
 # What escalation texts may fill in at the moment they are sent (see bot/escalation/desk.py).
 ESCALATION_VALUES = {"staff": "Anna", "when": "morgen vanaf 9:00", "text": "..."}
@@ -61,7 +61,7 @@ def _p(where: Where, message: str, warning: bool = False) -> Problem:
 
 def _check_articles(content: Content, topics: set[str]) -> list[Problem]:
     out: list[Problem] = []
-    renderer = Renderer(content.contacts, default_placeholder_settings())
+    renderer = Renderer(content.contacts, content_placeholders(content))
     for topic, article in content.articles.items():
         if topic not in topics:
             out.append(_p(article.where, f"unknown topic id '{topic}' (not in the taxonomy)"))
@@ -226,7 +226,7 @@ def _check_rules(content: Content, topics: set[str], actions: set[str], builtin:
 
 def _check_response_numbers(content: Content) -> list[Problem]:
     out = []
-    renderer = Renderer(content.contacts, default_placeholder_settings())
+    renderer = Renderer(content.contacts, content_placeholders(content))
     groups = [
         (content.responses, content.response_sources, {}),
         (content.messages, content.message_sources, ESCALATION_VALUES),

@@ -14,9 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.content.model import AUDIENCES, LANGUAGES, Content, Where
+from bot.content.placeholders import content_placeholders
 from bot.content.yamlsrc import Problem
 from bot.render import PLACEHOLDER, Renderer, UnknownPlaceholder
-from bot.settings import default_placeholder_settings
 
 JONGERE_MIN = 60.0  # Flesch-Douma below this is too hard for young people (about B1)
 
@@ -204,7 +204,7 @@ def article_scores(content: Content) -> list[TextScore]:
 
     An audience that says same_as is the text of its target and is scored there.
     """
-    renderer = Renderer(content.contacts, default_placeholder_settings())
+    renderer = Renderer(content.contacts, content_placeholders(content))
     out = []
     for topic in sorted(content.articles):
         article = content.articles[topic]

@@ -29,6 +29,7 @@ FIELDS = (
     "backup_alerted",
     "user_left",
     "closed_at",
+    "erase_requested",
 )
 
 
@@ -51,6 +52,7 @@ class Case:
     backup_alerted: int
     user_left: int
     closed_at: str | None
+    erase_requested: int
 
     @property
     def active(self) -> bool:

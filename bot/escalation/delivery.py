@@ -21,6 +21,7 @@ from sqlite_utils import Database
 from bot.escalation.desk import Desk
 from bot.escalation.outbox import Outbox, OutboxMessage
 from bot.storage.db import immediate
+from bot.storage.purge import Housekeeper, checkpoint
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +48,9 @@ class DeliveryLoop:
         clock: Callable[[], datetime],
         lock: asyncio.Lock,
         recipients: Sequence[str] | None = None,
+        housekeeper: Housekeeper | None = None,
     ) -> None:
+        self.housekeeper = housekeeper  # the purge of text past its retention runs from here too
         self.db = db
         self.desk = desk
         self.outbox = Outbox(db)
@@ -58,10 +61,16 @@ class DeliveryLoop:
 
     async def run_once(self) -> int:
         """One round: timers, then every due message once. Returns messages tried."""
+        now = self.clock()
+        purging = self.housekeeper is not None and self.housekeeper.due(now)
         async with self.lock:
             with immediate(self.db):  # a lost tick is redone by the next one
-                self.desk.tick(self.clock())
-            due = self.outbox.due(self.clock(), self.recipients)
+                self.desk.tick(now)
+                if purging:
+                    self.housekeeper.run(self.db, now)
+            if purging:
+                checkpoint(self.db)
+            due = self.outbox.due(now, self.recipients)
         for message in due:
             try:
                 result = await self.transport.send(message)

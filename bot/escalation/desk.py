@@ -22,11 +22,13 @@ from bot.escalation.hours import describe_opening, is_open, office_minutes_betwe
 from bot.escalation.outbox import Outbox, iso
 from bot.knowledge import Knowledge, Text
 from bot.storage.counters import Counters
+from bot.storage.purge import erase_before, erase_conversation
 
 MUNICIPALITY_INTENT = "gemeente"
 SKIP_MUNICIPALITY = "geen"
 LEVEL_LABEL = {"acute": "ACUUT", "high": "hoog risico"}
 COLLEAGUE = {"nl": "een collega", "en": "a colleague"}
+ERASED_OUTCOME = "gewist-door-jongere"
 
 
 class NotAllowed(Exception):
@@ -182,6 +184,26 @@ class Desk:
             self._to_staff(case, "user_stopped", turn.now)
         return [self.knowledge.message("handover_stopped", turn.language)]
 
+    def erase_for_user(self, conversation_id: str, now: datetime) -> bool:
+        """/wis confirmed: erase everything at once, except an open acute case, which is kept
+        until staff close it (then erased at once). Returns True when such a case was kept."""
+        case = self.store.active_for(conversation_id)
+        if case is not None and case.level == "acute":
+            self.store.update(case.id, erase_requested=1)
+            self.store.log(case.id, "erase_requested", "user", now)
+            erase_before(self.store.db, conversation_id, case.opened_at)
+            return True
+        if case is not None:
+            self.store.update(
+                case.id, status="closed", outcome=ERASED_OUTCOME, closed_at=iso(now), user_left=1
+            )
+            self.store.log(case.id, "closed", "user", now, ERASED_OUTCOME)
+            self.counters.add(now, "outcome", ERASED_OUTCOME)
+        erase_conversation(self.store.db, conversation_id)
+        if case is not None:
+            self._to_staff(case, "user_erased", now)  # after the erasure, which empties the case's outbox
+        return False
+
     def _relay(self, case: Case, turn: UserTurn) -> None:
         """The young person's message into the case (they agreed, or it is acute)."""
         if case.user_left or case.status == "routing" or not turn.text.strip():
@@ -300,11 +322,13 @@ class Desk:
         self.store.update(case.id, status="closed", outcome=outcome, closed_at=iso(now))
         self.store.log(case.id, "closed", staff_id, now, outcome)
         self.counters.add(now, "outcome", outcome)
+        if case.erase_requested:
+            erase_conversation(self.store.db, case.conversation_id)
+        elif not case.user_left:
+            self._to_user(case, "case_closed", now)
         self._to_staff(
             case, "closed", now, staff=self.staff(staff_id).name, outcome=self.config.outcomes[outcome]
         )
-        if not case.user_left:
-            self._to_user(case, "case_closed", now)
         return self.store.get(case.id)
 
     def _measure(self, case: Case, kind: str, now: datetime) -> None:

@@ -126,3 +126,10 @@ def m003_counters(db: Database) -> None:
     )
     # Response times of the werkgroep (alert to claim, alert to first reply), without the case.
     db["case_durations"].create({"id": int, "day": str, "kind": str, "seconds": float}, pk="id")
+
+
+@MIGRATIONS()
+def m004_erase_requests(db: Database) -> None:
+    # The young person asked to erase everything while an acute case was open: the case
+    # is kept until staff close it, then erased at once.
+    db["cases"].add_column("erase_requested", int, not_null_default=0)

@@ -1,0 +1,94 @@
+"""Erasing for real: conversations past their retention, and everything on request (/wis).
+
+Rows are deleted with SQLite's secure_delete on (bot/storage/db.py), and the WAL is
+checkpointed with TRUNCATE afterwards, so the deleted text is gone from the .db and the
+-wal file, not just unlinked. What stays is anonymous: the daily counters, and case rows
+and audit events without a conversation id or any text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlite_utils import Database
+
+from bot.escalation.cases import ACTIVE
+from bot.escalation.outbox import iso
+
+ERASED = "gewist"
+UPDATE_KEYS_KEPT = timedelta(days=7)  # long enough to recognise a channel's re-delivery
+
+
+@dataclass(frozen=True, slots=True)
+class Retention:
+    text: timedelta  # a conversation without a case, after its last message
+    case: timedelta  # a case's transcript, after the case is closed
+
+
+def expired_conversations(db: Database, now: datetime, retention: Retention) -> list[str]:
+    """Idle past the text retention, and no case open or closed within the case retention."""
+    marks = ", ".join("?" for _ in ACTIVE)
+    recent_case = f"k.status IN ({marks}) OR k.closed_at >= ?"
+    rows = db.execute(
+        "SELECT c.id FROM conversations c WHERE c.updated_at < ? AND NOT EXISTS ("
+        f" SELECT 1 FROM cases k WHERE k.conversation_id = c.id AND ({recent_case}))",
+        [iso(now - retention.text), *ACTIVE, iso(now - retention.case)],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def erase_conversation(db: Database, conversation_id: str) -> None:
+    """Everything of one conversation; its cases stay as anonymous rows for the audit."""
+    case_ids = [r[0] for r in db.execute("SELECT id FROM cases WHERE conversation_id = ?", [conversation_id])]
+    conn = db.conn
+    for case_id in case_ids:
+        conn.execute("DELETE FROM outbox WHERE case_id = ?", [case_id])
+        conn.execute("DELETE FROM case_notes WHERE case_id = ?", [case_id])
+    conn.execute("DELETE FROM outbox WHERE recipient = ?", [f"user:{conversation_id}"])
+    conn.execute("UPDATE cases SET conversation_id = ? WHERE conversation_id = ?", [ERASED, conversation_id])
+    conn.execute("DELETE FROM messages WHERE conversation_id = ?", [conversation_id])
+    conn.execute("DELETE FROM escalation_events WHERE conversation_id = ?", [conversation_id])
+    conn.execute("DELETE FROM conversations WHERE id = ?", [conversation_id])
+
+
+def erase_before(db: Database, conversation_id: str, moment: str) -> None:
+    """The messages before `moment` (an acute case keeps what came after it opened)."""
+    db.conn.execute("DELETE FROM messages WHERE conversation_id = ? AND at < ?", [conversation_id, moment])
+    db.conn.execute(
+        "DELETE FROM escalation_events WHERE conversation_id = ? AND created_at < ?",
+        [conversation_id, moment],
+    )
+
+
+def purge(db: Database, now: datetime, retention: Retention) -> int:
+    """Erase what is past its time; returns the number of conversations erased."""
+    expired = expired_conversations(db, now, retention)
+    for conversation_id in expired:
+        erase_conversation(db, conversation_id)
+    db.conn.execute("DELETE FROM handled_updates WHERE at < ?", [iso(now - UPDATE_KEYS_KEPT)])
+    return len(expired)
+
+
+def checkpoint(db: Database) -> None:
+    """Copy the WAL into the database and empty it, so erased text leaves the -wal file too.
+
+    Must run outside a transaction.
+    """
+    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+class Housekeeper:
+    """Runs the purge now and then from whichever loop delivers messages."""
+
+    def __init__(self, retention: Retention, every: timedelta = timedelta(minutes=10)) -> None:
+        self.retention = retention
+        self.every = every
+        self.last: datetime | None = None
+
+    def due(self, now: datetime) -> bool:
+        return self.last is None or now - self.last >= self.every
+
+    def run(self, db: Database, now: datetime) -> int:
+        self.last = now
+        return purge(db, now, self.retention)
