@@ -167,6 +167,18 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
     return run_demo_data(args, load_settings())
 
 
+def _logging() -> None:
+    """Before anything can log: the level asked for, and the token known to the filter."""
+    from bot.logs import configure_logging
+
+    try:
+        settings = load_settings(create_key=False)
+    except SettingsError:
+        configure_logging()
+        return
+    configure_logging(settings.log_level, secrets=[settings.telegram_token])
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     sub = parser.add_subparsers(dest="command")
@@ -215,6 +227,7 @@ COMMANDS = {
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    _logging()
     try:
         return COMMANDS[args.command or "run"](args)
     except ContentError as exc:

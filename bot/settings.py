@@ -31,6 +31,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("BOT_CACHE_DIR", "var/cache", "where the trained intent model is cached"),
     Setting("BOT_TEXT_RETENTION_HOURS", "24", "hours message text is kept without a case"),
     Setting("TELEGRAM_BOT_TOKEN", "", "Telegram bot token; empty runs the terminal"),
+    Setting("BOT_LOG_LEVEL", "INFO", "DEBUG, INFO, WARNING; never logs message text or tokens"),
 )
 
 
@@ -42,6 +43,7 @@ class Settings:
     pseudonym_key: bytes = field(repr=False)
     text_retention_hours: int = 24
     telegram_token: str = field(default="", repr=False)
+    log_level: str = "INFO"
 
     @property
     def key_id(self) -> str:
@@ -101,6 +103,7 @@ def load_settings(
         pseudonym_key=key,
         text_retention_hours=int(merged["BOT_TEXT_RETENTION_HOURS"]),
         telegram_token=merged["TELEGRAM_BOT_TOKEN"],
+        log_level=merged["BOT_LOG_LEVEL"],
     )
 
 
