@@ -43,6 +43,8 @@ BUTTON_INTENTS = {
     "wis",
     "wis_ja",
     "wis_nee",
+    "feedback",
+    "volgende_stap",
 }
 
 

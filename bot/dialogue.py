@@ -30,6 +30,8 @@ STOP_INTENT = "stop_handover"
 # Handover steps whose words come from the escalation desk, not from an action.
 DESK_INTENTS = frozenset({STOP_INTENT, "gemeente"})
 HANDOVER_TOPIC = "praten-met-iemand"
+# Where a conversation ends: the moment to ask "Heb je hier iets aan gehad?"
+CLOSING_TOPICS = frozenset({"bedankt", "afscheid"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +70,9 @@ class Policy:
         wants_human = facts.risk.level == "high" or plan.topic in OFFER_TOPICS
         if wants_human and "action_offer_human" not in plan.actions:
             plan.actions.append("action_offer_human")
+        elif plan.topic in CLOSING_TOPICS and not slots.get("feedback_asked"):
+            plan.actions.append("utter_feedback_ask")  # the outcome question, once per conversation
+            plan.slot_changes["feedback_asked"] = True
         elif self._should_ask_audience(plan, slots):
             plan.actions.append("utter_ask_audience")
             plan.slot_changes["audience_asked"] = True

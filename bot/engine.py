@@ -39,6 +39,11 @@ from bot.taxonomy import FALLBACK_TOPIC
 
 Clock = Callable[[], datetime]
 ERASE_INTENT = "wis_ja"
+# The outcome questions' buttons: intent -> (counter, entity, answers counted).
+OUTCOME_ANSWERS = {
+    "feedback": ("feedback", "antwoord", frozenset({"nuttig", "niet-nuttig", "weet-wat-ik-kan-doen"})),
+    "volgende_stap": ("next_step", "stap", frozenset({"praten-vertrouwd", "melden", "niets"})),
+}
 DEFAULT_TEXT_RETENTION = timedelta(hours=24)
 # Button intents that start or change a handover: their turn is committed with a full sync.
 ESCALATION_INTENTS = frozenset({"handover_ja", MUNICIPALITY_INTENT, STOP_INTENT, ERASE_INTENT})
@@ -161,7 +166,7 @@ class Engine:
         replies = self._compose(texts, slots["language"], stored is None, risk, message)
         events = self._events(risk, stored, slots)
         handover = _handover(risk, slots, plan.actions)
-        self._count(now_moment, stored is None, plan.topic, slots, risk, handover)
+        self._count(now_moment, stored is None, plan.topic, slots, risk, handover, command)
         now = iso(now_moment)
         self.store.save_turn(
             incoming.conversation_id,
@@ -190,6 +195,7 @@ class Engine:
         slots: dict[str, Any],
         risk: RiskAssessment,
         handover: str | None,
+        command: Command | None,
     ) -> None:
         """The anonymous output counters of this turn (see bot/storage/counters.py)."""
         add = self.counters.add
@@ -199,6 +205,8 @@ class Engine:
         add(now, "topic", topic)
         add(now, "language", slots["language"])
         add(now, "audience", slots.get("audience") or "onbekend")
+        for metric, value in outcome_answers(command):
+            add(now, metric, value)
         if risk.is_risk:
             add(now, "risk", f"{risk.level}/{risk.category}")
         if handover:
@@ -272,6 +280,18 @@ class Engine:
         if slots.get("handover") == "accepted" and (stored or {}).get("handover") != "accepted":
             events.append(EscalationEvent("accepted", "high", None, None))
         return events
+
+
+def outcome_answers(command: Command | None) -> list[tuple[str, str]]:
+    """The outcome indicators a button answered: ("feedback", "nuttig"), ("next_step", "melden").
+
+    Payloads come from the client and can be forged: only known answers are counted.
+    """
+    if command is None or command.intent not in OUTCOME_ANSWERS:
+        return []
+    metric, entity, allowed = OUTCOME_ANSWERS[command.intent]
+    value = command.entities.get(entity, "")
+    return [(metric, value)] if value in allowed else []
 
 
 def _merge_notes(texts: list[Text]) -> list[Text]:

@@ -39,3 +39,20 @@ async def test_a_scripted_day_is_counted(parts, tmp_path: Path) -> None:
     assert {d for d, *_ in engine.store.db.execute("SELECT day FROM daily_counts")} == {"2026-11-23"}
     durations = engine.store.db.execute("SELECT kind, seconds FROM case_durations ORDER BY id").fetchall()
     assert durations == [("alert_to_claim", 420.0), ("alert_to_first_reply", 600.0)]
+
+
+async def test_the_outcome_questions_are_asked_once_and_counted(engine: Engine) -> None:
+    await engine.handle(Incoming("e", text="wat is sexting"))
+    thanks = await engine.handle(Incoming("e", text="bedankt!"))
+    assert "Heb je hier iets aan gehad?" in thanks.text
+    payloads = [b.payload for r in thanks.replies for b in r.buttons]
+    assert '/feedback{"antwoord": "weet-wat-ik-kan-doen"}' in payloads
+    step = await engine.handle(Incoming("e", payload=payloads[-1]))
+    assert "Wat ga je nu doen?" in step.text
+    await engine.handle(Incoming("e", payload='/volgende_stap{"stap": "melden"}'))
+    await engine.handle(Incoming("e", payload='/volgende_stap{"stap": "<script>"}'))  # forged: not counted
+    again = await engine.handle(Incoming("e", text="dankjewel"))
+    assert "iets aan gehad" not in again.text
+    counts = {(m, k): n for _, m, k, n in engine.store.db.execute("SELECT * FROM daily_counts")}
+    assert counts[("feedback", "weet-wat-ik-kan-doen")] == 1 and counts[("next_step", "melden")] == 1
+    assert not [k for m, k in counts if m == "next_step" and k != "melden"]
