@@ -43,6 +43,7 @@ class TurnFacts:
     is_empty: bool = False
     staff_present: bool = False  # a staff member has picked up the case and reads along
     is_command: bool = False  # a button or typed command, not chat
+    media_refused: bool = False  # an image or file came with it (refused, never kept)
 
 
 @dataclass(slots=True)
@@ -59,6 +60,12 @@ class Policy:
         self.differs = differs  # topics whose answer differs per audience
 
     def plan(self, facts: TurnFacts, slots: dict[str, Any]) -> Plan:
+        plan = self._plan(facts, slots)
+        if facts.media_refused and facts.risk.level != "acute":
+            plan.actions.insert(0, "utter_media_refused")  # first say why the image is gone
+        return plan
+
+    def _plan(self, facts: TurnFacts, slots: dict[str, Any]) -> Plan:
         topic = facts.intent.split("/", 1)[0]
         if facts.risk.level == "acute":
             return Plan(["action_crisis"], topic)
@@ -81,7 +88,7 @@ class Policy:
     def _plan_intent(self, facts: TurnFacts, slots: dict[str, Any], topic: str) -> Plan:
         last = slots.get("last_topic")
         if facts.is_empty:
-            return Plan(["utter_empty"], FALLBACK_TOPIC)
+            return Plan([] if facts.media_refused else ["utter_empty"], FALLBACK_TOPIC)
         if topic == "meer":
             return Plan(["action_more"], last or FALLBACK_TOPIC)
         if topic == "kies_doelgroep":

@@ -140,6 +140,7 @@ class Engine:
             message.is_empty and not command,
             staff_present=case is not None and case.status == "claimed" and not case.user_left,
             is_command=command is not None,
+            media_refused=incoming.media_refused,
         )
         plan = p.policy.plan(facts, slots)
         slots.update(plan.slot_changes)
@@ -166,7 +167,14 @@ class Engine:
         replies = self._compose(texts, slots["language"], stored is None, risk, message)
         events = self._events(risk, stored, slots)
         handover = _handover(risk, slots, plan.actions)
-        self._count(now_moment, stored is None, plan.topic, slots, risk, handover, command)
+        self._count(
+            now_moment, stored is None, plan.topic, slots, risk, handover, command, incoming.media_refused
+        )
+        if incoming.deliver_via_outbox:
+            for reply in replies:
+                self.desk.outbox.add(
+                    f"user:{incoming.conversation_id}", "reply", reply.text, now_moment, None, reply.buttons
+                )
         now = iso(now_moment)
         self.store.save_turn(
             incoming.conversation_id,
@@ -196,6 +204,7 @@ class Engine:
         risk: RiskAssessment,
         handover: str | None,
         command: Command | None,
+        media: bool,
     ) -> None:
         """The anonymous output counters of this turn (see bot/storage/counters.py)."""
         add = self.counters.add
@@ -205,6 +214,8 @@ class Engine:
         add(now, "topic", topic)
         add(now, "language", slots["language"])
         add(now, "audience", slots.get("audience") or "onbekend")
+        if media:
+            add(now, "media_refused")
         for metric, value in outcome_answers(command):
             add(now, metric, value)
         if risk.is_risk:

@@ -16,6 +16,8 @@ class Incoming:
     channel: str = "terminal"
     language_hint: str | None = None
     update_key: str | None = None  # the channel's id of this update: handled once, even after a crash
+    media_refused: bool = False  # a photo, video, file... was sent and refused: only this fact
+    deliver_via_outbox: bool = False  # replies become outbox rows in the turn's transaction
 
 
 @dataclass(frozen=True, slots=True)

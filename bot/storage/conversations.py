@@ -27,7 +27,11 @@ class ConversationStore:
         self.key_id = key_id
 
     def first_time(self, update_key: str, now: str) -> bool:
-        """Record a channel update; False when it was recorded (and so handled) before."""
+        """Record a channel update; False when it was recorded (and so handled) before.
+
+        Its inbox row, if the channel stored one, goes in the same transaction.
+        """
+        self.db.conn.execute("DELETE FROM inbox WHERE key = ?", [update_key])
         cur = self.db.conn.execute(
             "INSERT INTO handled_updates (key, at) VALUES (?, ?) ON CONFLICT(key) DO NOTHING",
             [update_key, now],

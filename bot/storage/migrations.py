@@ -133,3 +133,36 @@ def m004_erase_requests(db: Database) -> None:
     # The young person asked to erase everything while an acute case was open: the case
     # is kept until staff close it, then erased at once.
     db["cases"].add_column("erase_requested", int, not_null_default=0)
+
+
+@MIGRATIONS()
+def m005_channel_ingestion(db: Database) -> None:
+    # Where to send a reply later (a staff reply, a re-sent message): the channel's chat
+    # id, sealed with AES-GCM under a key derived from the pseudonym key (outside the
+    # database) and bound to the conversation id, so a row moved to another
+    # conversation does not open. Erased with the conversation.
+    db["addresses"].create({"conversation_id": str, "sealed": str, "updated_at": str}, pk="conversation_id")
+    # Channel updates stored before they are confirmed to the channel, then handled in
+    # order; only the fields the bot needs, never the raw update. A row is deleted in the
+    # transaction that handles it (its key moves to handled_updates).
+    db["inbox"].create(
+        {
+            "key": str,  # "telegram:<update_id>", the engine's update key
+            "update_id": int,
+            "kind": str,  # message, media, callback, staff_message, staff_callback
+            "conversation_id": str,
+            "text": str,
+            "payload": str,
+            "language": str,
+            "staff_id": str,
+            "thread": int,
+            "received_at": str,
+        },
+        pk="key",
+    )
+    db["inbox"].create_index(["update_id"])
+    # One forum topic per case in the staff group (or the first alert's message id when
+    # the group has no topics, for a reply chain).
+    db["case_topics"].create(
+        {"case_id": int, "chat": str, "thread": int, "anchor_message": int}, pk="case_id"
+    )

@@ -49,6 +49,8 @@ def erase_conversation(db: Database, conversation_id: str) -> None:
     conn.execute("UPDATE cases SET conversation_id = ? WHERE conversation_id = ?", [ERASED, conversation_id])
     conn.execute("DELETE FROM messages WHERE conversation_id = ?", [conversation_id])
     conn.execute("DELETE FROM escalation_events WHERE conversation_id = ?", [conversation_id])
+    conn.execute("DELETE FROM addresses WHERE conversation_id = ?", [conversation_id])
+    conn.execute("DELETE FROM inbox WHERE conversation_id = ?", [conversation_id])
     conn.execute("DELETE FROM conversations WHERE id = ?", [conversation_id])
 
 
@@ -67,6 +69,7 @@ def purge(db: Database, now: datetime, retention: Retention) -> int:
     for conversation_id in expired:
         erase_conversation(db, conversation_id)
     db.conn.execute("DELETE FROM handled_updates WHERE at < ?", [iso(now - UPDATE_KEYS_KEPT)])
+    db.conn.execute("DELETE FROM inbox WHERE received_at < ?", [iso(now - UPDATE_KEYS_KEPT)])
     return len(expired)
 
 
