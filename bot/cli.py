@@ -64,9 +64,26 @@ def cmd_staff(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     settings = load_settings()
-    if settings.telegram_token:
-        print("TELEGRAM_BOT_TOKEN is set, but the Telegram channel is not built yet; starting the terminal.")
-    return cmd_chat(args)
+    if not settings.telegram_token:
+        return cmd_chat(args)
+    from bot.app import build_engine
+    from bot.channels.telegram.runner import serve
+
+    engine = build_engine(settings)
+    print("Telegram: the bot is running (Ctrl-C stops).", flush=True)
+    asyncio.run(_until_signal(lambda stop: serve(engine, settings, stop)))
+    return 0
+
+
+async def _until_signal(main) -> None:
+    """Run `main(stop)` until SIGINT or SIGTERM sets `stop`."""
+    import signal
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await main(stop)
 
 
 def cmd_ask(args: argparse.Namespace) -> int:

@@ -31,6 +31,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("BOT_CACHE_DIR", "var/cache", "where the trained intent model is cached"),
     Setting("BOT_TEXT_RETENTION_HOURS", "24", "hours message text is kept without a case"),
     Setting("TELEGRAM_BOT_TOKEN", "", "Telegram bot token; empty runs the terminal"),
+    Setting(
+        "TELEGRAM_API_BASE_URL",
+        "https://api.telegram.org/bot",
+        "Bot API base URL (a self-hosted Bot API server, or a local test server)",
+    ),
     Setting("BOT_LOG_LEVEL", "INFO", "DEBUG, INFO, WARNING; never logs message text or tokens"),
 )
 
@@ -44,6 +49,7 @@ class Settings:
     text_retention_hours: int = 24
     telegram_token: str = field(default="", repr=False)
     log_level: str = "INFO"
+    telegram_api_base_url: str = "https://api.telegram.org/bot"
 
     @property
     def key_id(self) -> str:
@@ -104,6 +110,7 @@ def load_settings(
         text_retention_hours=int(merged["BOT_TEXT_RETENTION_HOURS"]),
         telegram_token=merged["TELEGRAM_BOT_TOKEN"],
         log_level=merged["BOT_LOG_LEVEL"],
+        telegram_api_base_url=merged["TELEGRAM_API_BASE_URL"],
     )
 
 

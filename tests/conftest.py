@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import socket
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -46,6 +47,14 @@ def make_settings(tmp: Path, content_dir: Path = PROJECT_ROOT) -> Settings:
 def parts(tmp_path_factory: pytest.TempPathFactory):
     engine_parts, _ = build_parts(make_settings(tmp_path_factory.mktemp("parts")))
     return engine_parts
+
+
+@pytest.fixture
+def content_copy(tmp_path: Path) -> Path:
+    """intents/, knowledge/ and escalation/ copied, for a test that breaks them."""
+    for folder in ("intents", "knowledge", "escalation"):
+        shutil.copytree(PROJECT_ROOT / folder, tmp_path / folder)
+    return tmp_path
 
 
 @pytest.fixture

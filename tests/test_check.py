@@ -1,21 +1,11 @@
 """`python -m bot check` names file and line for each kind of broken content."""
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from bot.app import load_checked_content
 from bot.settings import PROJECT_ROOT
-
-
-@pytest.fixture
-def content_copy(tmp_path: Path) -> Path:
-    for folder in ("intents", "knowledge", "escalation"):
-        shutil.copytree(PROJECT_ROOT / folder, tmp_path / folder)
-    return tmp_path
 
 
 def errors(root: Path) -> list[str]:

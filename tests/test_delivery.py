@@ -13,7 +13,7 @@ import pytest
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
-from bot.channels.telegram_transport import TelegramTransport
+from bot.channels.telegram.transport import TelegramTransport
 from bot.engine import Engine
 from bot.escalation.delivery import DeliveryLoop
 from bot.messages import Incoming

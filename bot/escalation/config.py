@@ -21,7 +21,7 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 CHAT = re.compile(r"^(terminal|telegram:-?\d+)$")
 STAFF_TEXTS = frozenset(
     {"alert", "realert", "backup", "escalated", "claimed", "user_message", "user_message_acute"}
-    | {"user_stopped", "user_erased", "handed_over", "closed", "no_messages"}
+    | {"user_stopped", "user_erased", "user_unreachable", "handed_over", "closed", "no_messages"}
 )
 STAFF_FIELDS = frozenset(
     {"case", "level", "category", "municipality", "team", "time", "messages"}

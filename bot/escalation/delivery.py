@@ -83,6 +83,7 @@ class DeliveryLoop:
         return len(due)
 
     async def run(self, stop: asyncio.Event, interval: float = 1.0) -> None:
+        """Deliver until stopped; rounds `interval` apart while there is nothing to send."""
         while not stop.is_set():
             tried = await self.run_once()
             if not tried:
@@ -100,3 +101,5 @@ class DeliveryLoop:
         else:
             self.outbox.retry(message, now, result.wait_seconds)
         log.info("outbox %s (%s): %s", message.id, message.kind, result.outcome)
+        if message.to_user and message.case_id and self.outbox.status(message.id) == "failed":
+            self.desk.user_unreachable(message.case_id, now)

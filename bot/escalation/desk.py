@@ -331,6 +331,13 @@ class Desk:
         )
         return self.store.get(case.id)
 
+    def user_unreachable(self, case_id: int, now: datetime) -> None:
+        """A message to the young person failed for good (blocked bot, chat gone): tell staff."""
+        case = self.store.get(case_id)
+        if case is not None and case.team:
+            self.store.log(case.id, "user_unreachable", "system", now)
+            self._to_staff(case, "user_unreachable", now)
+
     def _measure(self, case: Case, kind: str, now: datetime) -> None:
         if case.alerted_at:
             self.counters.duration(now, kind, (now - datetime.fromisoformat(case.alerted_at)).total_seconds())
@@ -423,7 +430,12 @@ class Desk:
 
 
 def _claim_buttons(case_id: int) -> tuple[Button, ...]:
-    return (Button("Oppakken", f"claim:{case_id}"),)
+    """Oppakken, Overdragen, Afsluiten: what the staff group's buttons send back."""
+    return (
+        Button("Oppakken", f"claim:{case_id}"),
+        Button("Overdragen", f"handover:{case_id}"),
+        Button("Afsluiten", f"close:{case_id}"),
+    )
 
 
 def _local_time(config: EscalationConfig, now: datetime) -> str:

@@ -118,6 +118,10 @@ class Outbox:
         self.db.conn.execute("UPDATE outbox SET timeouts = ? WHERE id = ?", [timeouts, message.id])
         self.retry(message, now)
 
+    def status(self, message_id: int) -> str | None:
+        row = self.db.execute("SELECT status FROM outbox WHERE id = ?", [message_id]).fetchone()
+        return row[0] if row else None
+
     def status_of_case(self, case_id: int) -> list[tuple[int, str, str, str]]:
         """(id, kind, recipient, status) of every notification of a case."""
         return self.db.execute(

@@ -155,12 +155,16 @@ def m005_channel_ingestion(db: Database) -> None:
             "payload": str,
             "language": str,
             "staff_id": str,
+            "staff_chat": int,  # the werkgroep's own group (configured, not a young person)
             "thread": int,
             "received_at": str,
         },
         pk="key",
     )
     db["inbox"].create_index(["update_id"])
+    # The next getUpdates offset per channel, advanced in the transaction that stores
+    # the updates: only then is an update confirmed to Telegram.
+    db["channel_offsets"].create({"channel": str, "next_offset": int}, pk="channel")
     # One forum topic per case in the staff group (or the first alert's message id when
     # the group has no topics, for a reply chain).
     db["case_topics"].create(

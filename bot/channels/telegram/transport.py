@@ -15,9 +15,10 @@ from datetime import timedelta
 # timedelta it will use in its next major version; we accept both.
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
+from bot.channels.telegram.topics import CaseThreads
 from bot.escalation.config import EscalationConfig
 from bot.escalation.delivery import Delivery
 from bot.escalation.outbox import OutboxMessage
@@ -26,10 +27,17 @@ MAX_TEXT = 4096
 
 
 class TelegramTransport:
-    def __init__(self, bot: Bot, config: EscalationConfig, user_chat: Callable[[str], int | None]) -> None:
+    def __init__(
+        self,
+        bot: Bot,
+        config: EscalationConfig,
+        user_chat: Callable[[str], int | None],
+        threads: CaseThreads | None = None,
+    ) -> None:
         self.bot = bot
         self.config = config
         self.user_chat = user_chat  # conversation id -> Telegram chat id, or None when unknown
+        self.threads = threads  # one forum topic per case in the staff group
 
     def chat_of(self, recipient: str) -> int | None:
         kind, _, key = recipient.partition(":")
@@ -40,6 +48,8 @@ class TelegramTransport:
             return self.config.staff[key].telegram_user_id
         if kind == "user":
             return self.user_chat(key)
+        if kind == "group":  # group:<chat>:<thread>, a direct answer in the staff group
+            return int(key.split(":")[0])
         return None
 
     async def send(self, message: OutboxMessage) -> Delivery:
@@ -54,7 +64,18 @@ class TelegramTransport:
             else None
         )
         try:
-            await self.bot.send_message(chat_id, message.text[:MAX_TEXT], reply_markup=keyboard)
+            thread, reply_to = await self._place(message, chat_id)
+            sent = await self.bot.send_message(
+                chat_id,
+                message.text[:MAX_TEXT],
+                reply_markup=keyboard,
+                message_thread_id=thread,
+                reply_parameters=ReplyParameters(reply_to, allow_sending_without_reply=True)
+                if reply_to
+                else None,
+            )
+            if self.threads and message.case_id and message.recipient.startswith("team:"):
+                await self.threads.sent(message.case_id, chat_id, sent.message_id)
         except RetryAfter as exc:
             wait = exc.retry_after
             return Delivery("retry", wait.total_seconds() if isinstance(wait, timedelta) else float(wait))
@@ -65,3 +86,12 @@ class TelegramTransport:
         except NetworkError:
             return Delivery("retry")  # 5xx or no connection: surely not delivered
         return Delivery("sent")
+
+    async def _place(self, message: OutboxMessage, chat_id: int) -> tuple[int | None, int | None]:
+        """The forum topic (or reply chain) of the message's case, for the staff group."""
+        if message.recipient.startswith("group:"):
+            thread = int(message.recipient.split(":")[2])
+            return (thread or None), None
+        if self.threads and message.case_id and message.recipient.startswith("team:"):
+            return await self.threads.place(message.case_id, chat_id)
+        return None, None

@@ -1,0 +1,131 @@
+"""`./run` with a token: the bot on Telegram, long polling, in one process.
+
+Three parts share one SQLite connection (and its lock): the ingestor stores updates
+before confirming them; the worker hands them to the engine or the staff desk; the
+delivery loop sends the outbox (replies, alerts) with retries. python-telegram-bot is
+the transport only: no Updater, no handlers, no persistence.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from telegram import Bot, BotCommand
+from telegram.error import TelegramError
+from telegram.ext import AIORateLimiter, ApplicationBuilder
+from telegram.request import HTTPXRequest
+
+from bot.channels.telegram.ingest import Ingestor
+from bot.channels.telegram.topics import CaseThreads
+from bot.channels.telegram.transport import TelegramTransport
+from bot.channels.telegram.worker import Worker
+from bot.engine import Engine
+from bot.escalation.delivery import DeliveryLoop
+from bot.settings import Settings
+from bot.storage.addresses import AddressBook
+
+log = logging.getLogger(__name__)
+COMMANDS = {
+    "nl": [
+        ("start", "Begin (opnieuw)"),
+        ("onderwerpen", "Alle onderwerpen"),
+        ("mens", "Praten met iemand van de werkgroep"),
+        ("privacy", "Wat we bewaren en hoe lang"),
+        ("wis", "Wis alles van dit gesprek"),
+        ("stop", "Stop het gesprek met een medewerker"),
+        ("help", "Wat kan deze bot?"),
+    ],
+    "en": [
+        ("start", "Start (again)"),
+        ("onderwerpen", "All topics"),
+        ("mens", "Talk to someone of the werkgroep"),
+        ("privacy", "What we keep and for how long"),
+        ("wis", "Erase everything of this conversation"),
+        ("stop", "Stop the conversation with a staff member"),
+        ("help", "What can this bot do?"),
+    ],
+}
+WORK_INTERVAL = 0.5  # seconds between rounds when nothing woke the worker
+
+
+async def register_commands(bot: Bot) -> None:
+    """The command menu in Dutch (also the default) and English."""
+    for language, commands in COMMANDS.items():
+        menu = [BotCommand(name, description) for name, description in commands]
+        await bot.set_my_commands(menu, language_code=language)
+    await bot.set_my_commands([BotCommand(n, d) for n, d in COMMANDS["nl"]])
+
+
+def build_bot_application(settings: Settings, poll_seconds: int):
+    return (
+        ApplicationBuilder()
+        .token(settings.telegram_token)
+        .base_url(settings.telegram_api_base_url)
+        .updater(None)
+        .request(HTTPXRequest(connection_pool_size=8, read_timeout=15, write_timeout=15, connect_timeout=10))
+        .get_updates_request(HTTPXRequest(read_timeout=poll_seconds + 10, connect_timeout=10))
+        .rate_limiter(AIORateLimiter(max_retries=0))  # groups 20/min, overall 30/s; a 429 comes back to us
+        .build()
+    )
+
+
+async def serve(engine: Engine, settings: Settings, stop: asyncio.Event, poll_seconds: int = 25) -> None:
+    """Run until `stop` is set."""
+    application = build_bot_application(settings, poll_seconds)
+    db, key, config = engine.store.db, settings.pseudonym_key, engine.desk.config
+    async with application:
+        bot = application.bot
+        await register_commands(bot)
+        addresses = AddressBook(db, key)
+        transport = TelegramTransport(
+            bot,
+            config,
+            lambda conversation: _chat(addresses.lookup(conversation)),
+            CaseThreads(bot, db, engine.lock),
+        )
+        delivery = DeliveryLoop(
+            db, engine.desk, transport, engine.clock, engine.lock, housekeeper=engine.housekeeper
+        )
+        ingestor = Ingestor(bot, db, engine.lock, key, config, engine.clock, poll_seconds)
+        worker = Worker(engine)
+        wake = asyncio.Event()
+        tasks = [
+            asyncio.create_task(_poll(ingestor, wake, stop)),
+            asyncio.create_task(_work(worker, delivery, wake, stop)),
+        ]
+        log.info("telegram: running")
+        await stop.wait()
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+
+async def _poll(ingestor: Ingestor, wake: asyncio.Event, stop: asyncio.Event) -> None:
+    backoff = 1.0
+    while not stop.is_set():
+        try:
+            if await ingestor.poll_once():
+                wake.set()
+            backoff = 1.0
+        except TelegramError as error:  # network trouble, 5xx, 429: wait and poll again
+            log.warning("getUpdates failed: %s", type(error).__name__)
+            await asyncio.sleep(backoff)
+            backoff = min(backoff * 2, 30.0)
+
+
+async def _work(worker: Worker, delivery: DeliveryLoop, wake: asyncio.Event, stop: asyncio.Event) -> None:
+    while not stop.is_set():
+        handled = await worker.run_once()
+        sent = await delivery.run_once()
+        if not handled and not sent:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(wake.wait(), WORK_INTERVAL)
+            wake.clear()
+
+
+def _chat(address: str | None) -> int | None:
+    return int(address) if address else None

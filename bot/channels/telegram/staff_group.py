@@ -1,0 +1,123 @@
+"""The werkgroep's supergroup: buttons on alerts, and messages in a case topic relayed.
+
+Who may act is decided by the sender's own account (staff listed in escalation/routes.yml
+with their telegram_user_id), never by the chat alone, and the desk checks the team of
+the case: callback data comes from the client and can be forged, so a button only acts
+on a case its sender may touch. Everything refused is audited and answered in the group.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.channels.telegram.topics import TopicBook
+from bot.content.model import Button
+from bot.escalation.desk import Desk, NotAllowed
+from bot.storage.conversations import ConversationStore
+from bot.storage.db import immediate
+
+
+@dataclass(frozen=True, slots=True)
+class StaffUpdate:
+    key: str
+    kind: str  # staff_message or staff_callback
+    staff_id: str | None
+    chat: int
+    thread: int | None
+    text: str
+    payload: str
+
+
+class StaffGroup:
+    def __init__(self, desk: Desk, store: ConversationStore, clock: Callable[[], datetime]) -> None:
+        self.desk = desk
+        self.store = store
+        self.clock = clock
+        self.topics = TopicBook(store.db)
+
+    def handle(self, update: StaffUpdate) -> None:
+        """Apply one staff update once (its key is recorded in the same transaction)."""
+        now = self.clock()
+        with immediate(self.store.db, durable=True):
+            if not self.store.first_time(update.key, now.isoformat()):
+                return
+            try:
+                self._act(update, now)
+            except NotAllowed as refusal:
+                action = update.payload.split(":")[0] if update.kind == "staff_callback" else "message"
+                case = self._case_of(update)
+                self.desk.refused(update.staff_id or "onbekend", case, action, str(refusal), now)
+                self._answer(update, f"Niet gelukt: {refusal}.", now)
+
+    def _act(self, update: StaffUpdate, now: datetime) -> None:
+        if update.staff_id is None:
+            raise NotAllowed("alleen medewerkers uit escalation/routes.yml kunnen dit")
+        if update.kind == "staff_message":
+            self._message(update, now)
+        else:
+            self._button(update, now)
+
+    def _message(self, update: StaffUpdate, now: datetime) -> None:
+        """A message in a case topic goes to the young person; '/notitie ...' stays internal."""
+        case_id = self.topics.case_in(update.chat, update.thread)
+        text = update.text.strip()
+        if case_id is None or not text:
+            return  # talk among staff outside a case topic is none of the bot's business
+        if text.startswith("/notitie"):
+            self.desk.note(update.staff_id, case_id, text.removeprefix("/notitie").strip(), now)
+            return
+        case = self.desk.case_for_staff(update.staff_id, case_id)
+        if case.status == "open":
+            self.desk.claim(update.staff_id, case_id, now)  # writing in the topic is picking it up
+        self.desk.reply(update.staff_id, case_id, text, now)
+
+    def _button(self, update: StaffUpdate, now: datetime) -> None:
+        action, _, rest = update.payload.partition(":")
+        number, _, argument = rest.partition(":")
+        if not number.isdigit():
+            raise NotAllowed("onbekende knop")
+        case_id = int(number)
+        staff = update.staff_id
+        if action == "claim":
+            self.desk.claim(staff, case_id, now)
+        elif action == "close":
+            self.desk.case_for_staff(staff, case_id)
+            outcomes = [
+                Button(label, f"outcome:{case_id}:{code}")
+                for code, label in self.desk.config.outcomes.items()
+            ]
+            self._answer(update, f"Casus #{case_id} afsluiten: kies de uitkomst.", now, tuple(outcomes))
+        elif action == "outcome":
+            self.desk.close(staff, case_id, argument, now)
+        elif action == "handover":
+            case = self.desk.case_for_staff(staff, case_id)
+            colleagues = [
+                Button(s.name, f"to:{case_id}:{s.id}")
+                for s in self.desk.config.staff.values()
+                if s.id != staff and s.may_act_on(case.team or "")
+            ]
+            teams = [
+                Button(f"Team {t}", f"team:{case_id}:{t}") for t in self.desk.config.teams if t != case.team
+            ]
+            self._answer(update, f"Casus #{case_id} overdragen aan:", now, (*colleagues, *teams))
+        elif action == "to":
+            self.desk.hand_over(staff, case_id, now, to_staff=argument)
+        elif action == "team":
+            self.desk.hand_over(staff, case_id, now, to_team=argument)
+        else:
+            raise NotAllowed("onbekende knop")
+
+    def _case_of(self, update: StaffUpdate) -> int | None:
+        if update.kind == "staff_callback":
+            number = update.payload.partition(":")[2].partition(":")[0]
+            return int(number) if number.isdigit() else None
+        return self.topics.case_in(update.chat, update.thread)
+
+    def _answer(
+        self, update: StaffUpdate, text: str, now: datetime, buttons: tuple[Button, ...] = ()
+    ) -> None:
+        """A message in the same place of the staff group (the outbox delivers it)."""
+        recipient = f"group:{update.chat}:{update.thread or 0}"
+        self.desk.outbox.add(recipient, "staff_answer", text, now, None, buttons)
