@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import io
+import logging
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -17,6 +19,7 @@ import pytest
 
 from bot.channels.telegram.runner import serve
 from bot.engine import Engine
+from bot.logs import configure_logging
 from bot.settings import Settings
 from bot.storage.conversations import ConversationStore
 from bot.storage.db import open_database
@@ -169,3 +172,22 @@ async def test_a_flaky_api_delays_but_loses_no_reply(bot: Running) -> None:
     assert all(len(bot.texts_to(c)) <= 2 for c in chats)  # at most one repeat after a timeout
     failed = len(bot.api.calls) - len(bot.api.effects)
     assert failed >= 5  # the storm really happened
+
+
+async def test_logs_at_debug_hold_no_text_token_id_or_name(bot: Running) -> None:
+    root = logging.getLogger()
+    saved = (list(root.handlers), root.level)
+    stream = io.StringIO()
+    configure_logging("DEBUG", secrets=[TOKEN], stream=stream)
+    try:
+        bot.api.user_message(50777, "geheime-vraag-over-sexting", first_name="Noor", username="noor_2010")
+        bot.api.user_photo(50777, caption="geheime-caption")
+        bot.api.user_message(50777, "ik wil dood geheime-crisis")
+        await bot.says(50777, "113")
+        await bot.until(lambda: any("ACUUT" in t for t in bot.texts_to(GROUP)), "the alert")
+    finally:
+        root.handlers[:], root.level = saved
+    logged = stream.getvalue()
+    assert "stored" in logged and "outbox" in logged  # the bot did log, at DEBUG
+    for leak in ("geheime", TOKEN, "50777", "Noor", "noor_2010", str(GROUP)):
+        assert leak not in logged, leak
