@@ -24,6 +24,7 @@ from bot.storage.db import immediate
 from bot.storage.purge import Housekeeper, checkpoint
 
 log = logging.getLogger(__name__)
+PARALLEL_SENDS = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,16 +72,22 @@ class DeliveryLoop:
             if purging:
                 checkpoint(self.db)
             due = self.outbox.due(now, self.recipients)
-        for message in due:
+        # At most one message per recipient is due, so sending them side by side keeps each
+        # person's messages in order while one slow chat does not hold up the others.
+        gate = asyncio.Semaphore(PARALLEL_SENDS)
+        await asyncio.gather(*(self._deliver(message, gate) for message in due))
+        return len(due)
+
+    async def _deliver(self, message: OutboxMessage, gate: asyncio.Semaphore) -> None:
+        async with gate:
             try:
                 result = await self.transport.send(message)
             except Exception:  # a transport bug must not stop alerts for everyone else
                 log.exception("transport failed on outbox message %s", message.id)
                 result = Delivery("retry")
-            async with self.lock:
-                with immediate(self.db):  # lost in a power cut, it is sent again: at least once
-                    self._record(message, result)
-        return len(due)
+        async with self.lock:
+            with immediate(self.db):  # lost in a power cut, it is sent again: at least once
+                self._record(message, result)
 
     async def run(self, stop: asyncio.Event, interval: float = 1.0) -> None:
         """Deliver until stopped; rounds `interval` apart while there is nothing to send."""

@@ -58,22 +58,27 @@ async def register_commands(bot: Bot) -> None:
     await bot.set_my_commands([BotCommand(n, d) for n, d in COMMANDS["nl"]])
 
 
-def build_bot_application(settings: Settings, poll_seconds: int):
-    return (
+def build_bot_application(settings: Settings, poll_seconds: int, rate_limited: bool = True):
+    """PTB as the transport only: no Updater (our own ingestion), a rate limiter for groups
+    (20/min) and the overall rate (30/s) whose 429s come back to our delivery loop."""
+    builder = (
         ApplicationBuilder()
         .token(settings.telegram_token)
         .base_url(settings.telegram_api_base_url)
         .updater(None)
         .request(HTTPXRequest(connection_pool_size=8, read_timeout=15, write_timeout=15, connect_timeout=10))
         .get_updates_request(HTTPXRequest(read_timeout=poll_seconds + 10, connect_timeout=10))
-        .rate_limiter(AIORateLimiter(max_retries=0))  # groups 20/min, overall 30/s; a 429 comes back to us
-        .build()
     )
+    if rate_limited:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=0))
+    return builder.build()
 
 
-async def serve(engine: Engine, settings: Settings, stop: asyncio.Event, poll_seconds: int = 25) -> None:
+async def serve(
+    engine: Engine, settings: Settings, stop: asyncio.Event, poll_seconds: int = 25, rate_limited: bool = True
+) -> None:
     """Run until `stop` is set."""
-    application = build_bot_application(settings, poll_seconds)
+    application = build_bot_application(settings, poll_seconds, rate_limited)
     db, key, config = engine.store.db, settings.pseudonym_key, engine.desk.config
     async with application:
         bot = application.bot
