@@ -36,6 +36,11 @@ SETTINGS: tuple[Setting, ...] = (
         "https://api.telegram.org/bot",
         "Bot API base URL (a self-hosted Bot API server, or a local test server)",
     ),
+    Setting("TELEGRAM_WEBHOOK_URL", "", "public https URL for webhook mode; empty uses long polling"),
+    Setting("TELEGRAM_WEBHOOK_SECRET", "", "secret_token Telegram sends with every webhook call"),
+    Setting(
+        "TELEGRAM_WEBHOOK_LISTEN", "127.0.0.1:8080", "where the webhook server listens, behind the proxy"
+    ),
     Setting("BOT_LOG_LEVEL", "INFO", "DEBUG, INFO, WARNING; never logs message text or tokens"),
 )
 
@@ -50,6 +55,9 @@ class Settings:
     telegram_token: str = field(default="", repr=False)
     log_level: str = "INFO"
     telegram_api_base_url: str = "https://api.telegram.org/bot"
+    webhook_url: str = ""
+    webhook_secret: str = field(default="", repr=False)
+    webhook_listen: str = "127.0.0.1:8080"
 
     @property
     def key_id(self) -> str:
@@ -111,6 +119,9 @@ def load_settings(
         telegram_token=merged["TELEGRAM_BOT_TOKEN"],
         log_level=merged["BOT_LOG_LEVEL"],
         telegram_api_base_url=merged["TELEGRAM_API_BASE_URL"],
+        webhook_url=merged["TELEGRAM_WEBHOOK_URL"],
+        webhook_secret=merged["TELEGRAM_WEBHOOK_SECRET"],
+        webhook_listen=merged["TELEGRAM_WEBHOOK_LISTEN"],
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import io
+import json
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
@@ -191,3 +192,96 @@ async def test_logs_at_debug_hold_no_text_token_id_or_name(bot: Running) -> None
     assert "stored" in logged and "outbox" in logged  # the bot did log, at DEBUG
     for leak in ("geheime", TOKEN, "50777", "Noor", "noor_2010", str(GROUP)):
         assert leak not in logged, leak
+
+
+async def test_the_database_holds_no_telegram_id_name_or_token(bot: Running, tmp_path: Path) -> None:
+    chat = 918273645
+    bot.api.user_message(chat, "iemand chanteert me", first_name="Fenna", username="fenna_xx")
+    await bot.says(chat, "Wil je dat iemand")
+    bot.api.callback(chat, "/handover_ja", first_name="Fenna", username="fenna_xx")
+    await bot.says(chat, "In welke gemeente")
+    bot.api.callback(chat, '/gemeente{"gemeente": "Helmond"}', first_name="Fenna", username="fenna_xx")
+    await bot.until(lambda: any("Casus #1" in t for t in bot.texts_to(GROUP)), "the alert")
+    bot.api.callback(GROUP, "claim:1", user_id=ANNA, chat_type="supergroup")
+    await bot.says(chat, "leest nu mee")
+    db = tmp_path / "bot.db"
+    data = db.read_bytes() + db.with_name("bot.db-wal").read_bytes()
+    for secret in (str(chat), "Fenna", "fenna_xx", TOKEN):
+        assert secret.encode() not in data, secret
+    assert bot.engine.store.db.execute("SELECT COUNT(*) FROM addresses").fetchone()[0] == 1  # sealed
+
+
+async def test_without_topics_a_case_is_a_reply_chain(bot: Running) -> None:
+    bot.api.topics_enabled = False
+    bot.api.user_message(506, "ik wil dood")
+    await bot.until(lambda: any("Casus #1" in t for t in bot.texts_to(GROUP)), "the alert")
+    bot.api.user_message(506, "ik ben zo bang")
+    await bot.says(GROUP, "jongere")
+    alert, relayed = [m for m in bot.api.effects_of("sendMessage") if m["chat_id"] == GROUP][:2]
+    assert "message_thread_id" not in alert or alert["message_thread_id"] is None
+    anchor = next(
+        m for (chat, _), m in bot.api.messages.items() if chat == GROUP and "Casus #1 —" in m.get("text", "")
+    )
+    assert relayed["reply_parameters"]["message_id"] == anchor["message_id"]
+
+
+async def test_webhook_mode_checks_the_secret_and_answers_after_storing(parts, tmp_path: Path) -> None:
+    import socket
+    import urllib.error
+    import urllib.request
+
+    api = FakeBotAPI()
+    await api.start()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    engine = Engine(parts, ConversationStore(open_database(tmp_path / "bot.db"), "t"))
+    settings = Settings(
+        db_path=tmp_path / "bot.db",
+        content_dir=tmp_path,
+        cache_dir=tmp_path,
+        pseudonym_key=TEST_KEY,
+        telegram_token=TOKEN,
+        telegram_api_base_url=api.base_url,
+        webhook_url="https://bot.example.nl/telegram",
+        webhook_secret="s3cret-webhook",
+        webhook_listen=f"127.0.0.1:{port}",
+    )
+    stop = asyncio.Event()
+    task = asyncio.create_task(serve(engine, settings, stop, poll_seconds=1))
+    running = Running(api, engine)
+    try:
+        await running.until(lambda: api.calls_of("setWebhook"), "setWebhook")
+        assert api.calls_of("setWebhook")[0]["secret_token"] == "s3cret-webhook"
+        update = {
+            "update_id": 1,
+            "message": {
+                "message_id": 1,
+                "date": 0,
+                "chat": {"id": 777001, "type": "private"},
+                "from": {"id": 777001, "is_bot": False, "first_name": "X"},
+                "text": "wat is sexting",
+            },
+        }
+
+        def post(secret: str | None) -> int:
+            headers = {"Content-Type": "application/json"} | (
+                {"X-Telegram-Bot-Api-Secret-Token": secret} if secret else {}
+            )
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{port}/telegram", json.dumps(update).encode(), headers
+            )
+            try:
+                return urllib.request.urlopen(request, timeout=5).status
+            except urllib.error.HTTPError as error:
+                return error.code
+
+        assert await asyncio.to_thread(post, None) == 403
+        assert await asyncio.to_thread(post, "wrong") == 403
+        assert await asyncio.to_thread(post, "s3cret-webhook") == 200
+        await running.says(777001, "computer")
+        assert not api.calls_of("getUpdates")  # webhook mode: no polling
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 10)
+        await api.stop()

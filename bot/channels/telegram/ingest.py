@@ -17,7 +17,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from sqlite_utils import Database
-from telegram import Bot
+from telegram import Bot, Update
 from telegram.error import TelegramError
 
 from bot.channels.telegram.updates import CHANNEL, Item, reduce
@@ -60,6 +60,14 @@ class Ingestor:
         )
         if not updates:
             return 0
+        return await self.ingest(updates, advance_offset=True)
+
+    async def ingest(self, updates: list[Update], advance_offset: bool = False) -> int:
+        """Act at once where needed, then store; with polling, the next offset in the same commit.
+
+        A webhook answers Telegram only after this returns, so there too nothing is
+        confirmed before it is stored.
+        """
         items = [reduce(u, self.key, self.config) for u in updates]
         for item in items:
             await self._at_once(item)
@@ -67,11 +75,12 @@ class Ingestor:
             with immediate(self.db, durable=True):
                 for item in items:
                     self._store(item)
-                self.db.conn.execute(
-                    "INSERT INTO channel_offsets (channel, next_offset) VALUES (?, ?) "
-                    "ON CONFLICT(channel) DO UPDATE SET next_offset = excluded.next_offset",
-                    [CHANNEL, max(i.update_id for i in items) + 1],
-                )
+                if advance_offset:
+                    self.db.conn.execute(
+                        "INSERT INTO channel_offsets (channel, next_offset) VALUES (?, ?) "
+                        "ON CONFLICT(channel) DO UPDATE SET next_offset = excluded.next_offset",
+                        [CHANNEL, max(i.update_id for i in items) + 1],
+                    )
         log.info("stored %d updates", len(items))
         return len(items)
 

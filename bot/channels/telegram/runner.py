@@ -13,13 +13,14 @@ import contextlib
 import logging
 
 from telegram import Bot, BotCommand
-from telegram.error import TelegramError
+from telegram.error import RetryAfter, TelegramError
 from telegram.ext import AIORateLimiter, ApplicationBuilder
 from telegram.request import HTTPXRequest
 
 from bot.channels.telegram.ingest import Ingestor
 from bot.channels.telegram.topics import CaseThreads
-from bot.channels.telegram.transport import TelegramTransport
+from bot.channels.telegram.transport import TelegramTransport, retry_seconds
+from bot.channels.telegram.webhook import start_webhook
 from bot.channels.telegram.worker import Worker
 from bot.engine import Engine
 from bot.escalation.delivery import DeliveryLoop
@@ -82,7 +83,7 @@ async def serve(
     db, key, config = engine.store.db, settings.pseudonym_key, engine.desk.config
     async with application:
         bot = application.bot
-        await register_commands(bot)
+        await _persist(lambda: register_commands(bot), "setMyCommands")
         addresses = AddressBook(db, key)
         transport = TelegramTransport(
             bot,
@@ -96,10 +97,20 @@ async def serve(
         ingestor = Ingestor(bot, db, engine.lock, key, config, engine.clock, poll_seconds)
         worker = Worker(engine)
         wake = asyncio.Event()
-        tasks = [
-            asyncio.create_task(_poll(ingestor, wake, stop)),
-            asyncio.create_task(_work(worker, delivery, wake, stop)),
-        ]
+        tasks = [asyncio.create_task(_work(worker, delivery, wake, stop))]
+        webhook = None
+        if settings.webhook_url:
+            webhook = await start_webhook(
+                bot,
+                ingestor,
+                settings.webhook_url,
+                settings.webhook_secret,
+                settings.webhook_listen,
+                wake.set,
+            )
+        else:
+            await _persist(bot.delete_webhook, "deleteWebhook")
+            tasks.append(asyncio.create_task(_poll(ingestor, wake, stop)))
         log.info("telegram: running")
         await stop.wait()
         for task in tasks:
@@ -107,6 +118,8 @@ async def serve(
         for task in tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        if webhook is not None:
+            await webhook.cleanup()
 
 
 async def _poll(ingestor: Ingestor, wake: asyncio.Event, stop: asyncio.Event) -> None:
@@ -130,6 +143,20 @@ async def _work(worker: Worker, delivery: DeliveryLoop, wake: asyncio.Event, sto
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(wake.wait(), WORK_INTERVAL)
             wake.clear()
+
+
+async def _persist(call, what: str, attempts: int = 8) -> None:
+    """A start-up call Telegram may refuse for a while (429, 5xx): wait and try again."""
+    for attempt in range(attempts):
+        try:
+            await call()
+            return
+        except RetryAfter as error:
+            await asyncio.sleep(retry_seconds(error))
+        except TelegramError as error:
+            log.warning("%s failed: %s", what, type(error).__name__)
+            await asyncio.sleep(min(2.0**attempt, 30.0))
+    log.warning("%s gave up after %d attempts", what, attempts)
 
 
 def _chat(address: str | None) -> int | None:

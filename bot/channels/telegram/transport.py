@@ -26,6 +26,12 @@ from bot.escalation.outbox import OutboxMessage
 MAX_TEXT = 4096
 
 
+def retry_seconds(error: RetryAfter) -> float:
+    """Telegram's retry_after, as a timedelta (PTB's next major version) or a number."""
+    wait = error.retry_after
+    return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+
+
 class TelegramTransport:
     def __init__(
         self,
@@ -77,8 +83,7 @@ class TelegramTransport:
             if self.threads and message.case_id and message.recipient.startswith("team:"):
                 await self.threads.sent(message.case_id, chat_id, sent.message_id)
         except RetryAfter as exc:
-            wait = exc.retry_after
-            return Delivery("retry", wait.total_seconds() if isinstance(wait, timedelta) else float(wait))
+            return Delivery("retry", retry_seconds(exc))
         except TimedOut:
             return Delivery("timeout")  # it may have arrived: Telegram has no idempotent send
         except (Forbidden, BadRequest):
