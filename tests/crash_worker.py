@@ -15,8 +15,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import random
-import signal
 import sys
 import time
 from pathlib import Path
@@ -32,6 +30,7 @@ from bot.messages import Incoming  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
 from bot.storage.conversations import ConversationStore  # noqa: E402
 from bot.storage.db import immediate, open_database  # noqa: E402
+from tests.killing import kill_lives  # noqa: E402
 
 CONVERSATIONS = 90
 STEP_PAUSE = 0.003  # as if waiting for the network: spreads the kills over the script
@@ -128,15 +127,8 @@ def _handled(db: Path) -> int:
 
 def main(db: Path, log: Path, kills_wanted: int, seed: int) -> None:
     parts, _ = build_parts(load_settings())
-    rng = random.Random(seed)
-    kills = 0
     t0 = time.perf_counter()
-    while kills < kills_wanted:
-        pid = life(parts, db, log)
-        time.sleep(rng.uniform(0, MAX_LIFE))
-        os.kill(pid, signal.SIGKILL)
-        _, status = os.waitpid(pid, 0)
-        kills += os.WIFSIGNALED(status)
+    kills = kill_lives(lambda: life(parts, db, log), kills_wanted, seed, 0.0, MAX_LIFE)
     done_before_final = _handled(db)
     _, status = os.waitpid(life(parts, db, log), 0)
     summary = {"kills": kills, "final_exit": os.waitstatus_to_exitcode(status)}

@@ -15,7 +15,6 @@ import asyncio
 import dataclasses
 import json
 import os
-import random
 import signal
 import sqlite3
 import sys
@@ -31,6 +30,7 @@ from bot.settings import load_settings
 from bot.storage.conversations import ConversationStore
 from bot.storage.db import open_database
 from tests.fake_telegram import TOKEN
+from tests.killing import kill_lives
 
 GROUP = -1005555
 MAX_LIFE = 0.25
@@ -65,15 +65,8 @@ def main(db: Path, base_url: str, kills_wanted: int, seed: int) -> None:
     config = parts.escalation
     teams = {k: dataclasses.replace(t, chat=f"telegram:{GROUP}") for k, t in config.teams.items()}
     parts = dataclasses.replace(parts, escalation=dataclasses.replace(config, teams=teams))
-    rng = random.Random(seed)
-    kills = 0
     t0 = time.perf_counter()
-    while kills < kills_wanted:
-        pid = life(parts, settings, db)
-        time.sleep(rng.uniform(0.02, MAX_LIFE))
-        os.kill(pid, signal.SIGKILL)
-        _, status = os.waitpid(pid, 0)
-        kills += os.WIFSIGNALED(status)
+    kills = kill_lives(lambda: life(parts, settings, db), kills_wanted, seed, 0.02, MAX_LIFE)
     pid = life(parts, settings, db)
     deadline = time.monotonic() + 60
     time.sleep(1.5)  # one long poll at least, to confirm the last updates

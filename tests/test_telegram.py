@@ -59,6 +59,19 @@ def staff_config(parts):
     return dataclasses.replace(config, teams=teams, staff=staff)
 
 
+def settings_for(tmp_path: Path, api: FakeBotAPI, **extra: str) -> Settings:
+    """The bot's settings for a test: its own database, the fake Bot API, the test key."""
+    return Settings(
+        db_path=tmp_path / "bot.db",
+        content_dir=tmp_path,
+        cache_dir=tmp_path,
+        pseudonym_key=TEST_KEY,
+        telegram_token=TOKEN,
+        telegram_api_base_url=api.base_url,
+        **extra,
+    )
+
+
 @pytest.fixture
 async def bot(parts, tmp_path: Path) -> AsyncIterator[Running]:
     api = FakeBotAPI()
@@ -67,16 +80,8 @@ async def bot(parts, tmp_path: Path) -> AsyncIterator[Running]:
         dataclasses.replace(parts, escalation=staff_config(parts)),
         ConversationStore(open_database(tmp_path / "bot.db"), "t"),
     )
-    settings = Settings(
-        db_path=tmp_path / "bot.db",
-        content_dir=tmp_path,
-        cache_dir=tmp_path,
-        pseudonym_key=TEST_KEY,
-        telegram_token=TOKEN,
-        telegram_api_base_url=api.base_url,
-    )
     stop = asyncio.Event()
-    task = asyncio.create_task(serve(engine, settings, stop, poll_seconds=1))
+    task = asyncio.create_task(serve(engine, settings_for(tmp_path, api), stop, poll_seconds=1))
     try:
         yield Running(api, engine)
     finally:
@@ -236,13 +241,9 @@ async def test_webhook_mode_checks_the_secret_and_answers_after_storing(parts, t
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     engine = Engine(parts, ConversationStore(open_database(tmp_path / "bot.db"), "t"))
-    settings = Settings(
-        db_path=tmp_path / "bot.db",
-        content_dir=tmp_path,
-        cache_dir=tmp_path,
-        pseudonym_key=TEST_KEY,
-        telegram_token=TOKEN,
-        telegram_api_base_url=api.base_url,
+    settings = settings_for(
+        tmp_path,
+        api,
         webhook_url="https://bot.example.nl/telegram",
         webhook_secret="s3cret-webhook",
         webhook_listen=f"127.0.0.1:{port}",
