@@ -7,6 +7,7 @@ from pathlib import Path
 
 from bot.actions import action_names, build_actions
 from bot.audience import AudienceDetector
+from bot.clock import Clock, utc_now
 from bot.commands import COMMAND_INTENTS
 from bot.content.check import check_content
 from bot.content.lexicon import build_detector, read_model_settings
@@ -14,7 +15,7 @@ from bot.content.loader import load_content
 from bot.content.model import Content
 from bot.content.yamlsrc import ContentError, LineDict, Problem
 from bot.dialogue import Policy
-from bot.engine import Clock, Engine, EngineParts, utc_now
+from bot.engine import Engine, EngineParts
 from bot.escalation.config import load_escalation
 from bot.intent import IntentClassifier
 from bot.knowledge import Knowledge

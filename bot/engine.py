@@ -8,22 +8,21 @@ A turn's state, transcript and escalation events are written in one transaction.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.audience import AudienceDetector
+from bot.clock import Clock, iso, utc_now
 from bot.commands import Command, parse_command
 from bot.content.model import Button
 from bot.dialogue import STOP_INTENT, Policy, TurnFacts
 from bot.escalation.cases import Case
 from bot.escalation.config import EscalationConfig
 from bot.escalation.desk import MUNICIPALITY_INTENT, SKIP_MUNICIPALITY, Desk, UserTurn
-from bot.escalation.outbox import iso
 from bot.features import EMPTY, FeatureSpace, SparseVector
 from bot.intent import IntentClassifier, IntentGuess
 from bot.knowledge import Knowledge, Text
@@ -37,7 +36,6 @@ from bot.storage.db import immediate
 from bot.storage.purge import Housekeeper, Retention
 from bot.taxonomy import FALLBACK_TOPIC
 
-Clock = Callable[[], datetime]
 ERASE_INTENT = "wis_ja"
 # The outcome questions' buttons: intent -> (counter, entity, answers counted).
 OUTCOME_ANSWERS = {
@@ -47,10 +45,6 @@ OUTCOME_ANSWERS = {
 DEFAULT_TEXT_RETENTION = timedelta(hours=24)
 # Button intents that start or change a handover: their turn is committed with a full sync.
 ESCALATION_INTENTS = frozenset({"handover_ja", MUNICIPALITY_INTENT, STOP_INTENT, ERASE_INTENT})
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +61,14 @@ class EngineParts:
     escalation: EscalationConfig
 
 
+def judge_risk(parts: EngineParts, message: Normalised, raw: str) -> tuple[SparseVector, RiskAssessment]:
+    """The message's features (shared with the intent model) and its risk, judged on the
+    whole text: normalised again only when the length cap cut it."""
+    vector = parts.features.vector(message.text)
+    full = parts.normaliser.full_text(raw) if message.truncated else message
+    return vector, parts.risk.assess(full, vector)
+
+
 class Engine:
     def __init__(
         self,
@@ -80,7 +82,7 @@ class Engine:
         self.housekeeper = Housekeeper(Retention(text_retention, case_retention))
         self.store = store
         self.clock = clock
-        self.desk = Desk.on_database(store.db, parts.escalation, parts.knowledge)
+        self.desk = Desk.beside(store, parts.escalation, parts.knowledge)
         self.counters = self.desk.counters
         self.lock = asyncio.Lock()  # one connection: turns and deliveries must not interleave
 
@@ -88,8 +90,7 @@ class Engine:
         p = self.parts
         message = p.normaliser(incoming.text)
         command = parse_command(incoming.payload or message.original, p.known_intents)
-        vector = EMPTY if command else p.features.vector(message.text)
-        risk = NO_RISK if command else p.risk.assess(p.normaliser.full_text(incoming.text), vector)
+        vector, risk = (EMPTY, NO_RISK) if command else judge_risk(p, message, incoming.text)
         guess = IntentGuess(command.intent, 1.0) if command else self._classify(message, vector)
         durable = risk.is_risk or (command is not None and command.intent in ESCALATION_INTENTS)
         async with self.lock:
@@ -207,21 +208,22 @@ class Engine:
         media: bool,
     ) -> None:
         """The anonymous output counters of this turn (see bot/storage/counters.py)."""
-        add = self.counters.add
-        add(now, "messages")
+        counted = [
+            ("messages", ""),
+            ("topic", topic),
+            ("language", slots["language"]),
+            ("audience", slots.get("audience") or "onbekend"),
+            *outcome_answers(command),
+        ]
         if new:
-            add(now, "conversations")
-        add(now, "topic", topic)
-        add(now, "language", slots["language"])
-        add(now, "audience", slots.get("audience") or "onbekend")
+            counted.append(("conversations", ""))
         if media:
-            add(now, "media_refused")
-        for metric, value in outcome_answers(command):
-            add(now, metric, value)
+            counted.append(("media_refused", ""))
         if risk.is_risk:
-            add(now, "risk", f"{risk.level}/{risk.category}")
+            counted.append(("risk", f"{risk.level}/{risk.category}"))
         if handover:
-            add(now, "handover", handover)
+            counted.append(("handover", handover))
+        self.counters.add_all(now, counted)
 
     def _municipality(self, command: Command | None, message: Normalised, case: Case | None) -> str | None:
         """The municipality named this turn: a button, or typed while the bot asked for it."""

@@ -6,6 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.engine import judge_risk
+
 ACUTE = [
     ("ik wil dood", "zelfdoding"),
     ("ik wil niet meer leven", "zelfdoding"),
@@ -38,8 +40,7 @@ NONE = [
 
 
 def assess(parts, text: str):
-    vector = parts.features.vector(parts.normaliser(text).text)
-    return parts.risk.assess(parts.normaliser.full_text(text), vector)
+    return judge_risk(parts, parts.normaliser(text), text)[1]
 
 
 @pytest.mark.parametrize(("text", "category"), ACUTE)

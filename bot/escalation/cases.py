@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from bot.escalation.outbox import iso
+from bot.clock import iso
 
 ACTIVE = ("routing", "open", "claimed")
 FIELDS = (

@@ -9,18 +9,17 @@ once, whatever the channel they use.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlite_utils import Database
-
+from bot.clock import iso
 from bot.content.model import Button
 from bot.escalation.cases import Case, CaseStore
 from bot.escalation.config import EscalationConfig, Staff
 from bot.escalation.hours import describe_opening, is_open, office_minutes_between
-from bot.escalation.outbox import Outbox, iso
+from bot.escalation.outbox import Outbox
 from bot.knowledge import Knowledge, Text
+from bot.storage.conversations import ConversationStore
 from bot.storage.counters import Counters
 from bot.storage.purge import erase_before, erase_conversation
 
@@ -59,17 +58,22 @@ class Desk:
         config: EscalationConfig,
         knowledge: Knowledge,
         counters: Counters,
+        conversations: ConversationStore,
     ) -> None:
         self.counters = counters
+        self.conversations = conversations  # a young person's language, for what staff send them
         self.store = store
         self.outbox = outbox
         self.config = config
         self.knowledge = knowledge
 
     @classmethod
-    def on_database(cls, db: Database, config: EscalationConfig, knowledge: Knowledge) -> Desk:
-        """The desk with its stores on one database connection."""
-        return cls(CaseStore(db), Outbox(db), config, knowledge, Counters(db, config.hours.zone))
+    def beside(cls, conversations: ConversationStore, config: EscalationConfig, knowledge: Knowledge) -> Desk:
+        """The desk with its stores on the conversations' database connection."""
+        db = conversations.db
+        return cls(
+            CaseStore(db), Outbox(db), config, knowledge, Counters(db, config.hours.zone), conversations
+        )
 
     # --- the young person's side: called inside the engine's turn transaction ----------
 
@@ -113,18 +117,10 @@ class Desk:
 
     def _acute(self, case: Case | None, turn: UserTurn) -> list[Text]:
         if case is None:
-            case_id = self.store.open(
-                turn.conversation_id,
-                "acute",
-                turn.risk_category,
-                "acute",
-                status="open",
-                municipality=None,
-                team=self.config.team_of(None),
-                opened_at=iso(turn.now),
+            opened = self._open(
+                turn, "acute", "acute", "acute", status="open", team=self.config.team_of(None)
             )
-            self.store.log(case_id, "opened", "system", turn.now, "acute")
-            self._alert(self.store.get(case_id), turn.now, current=turn.text)
+            self._alert(opened, turn.now, current=turn.text)
             return self._closed_notice(turn)
         if case.level != "acute":
             self.store.update(case.id, level="acute", category=turn.risk_category)
@@ -140,21 +136,21 @@ class Desk:
     def _accepted(self, turn: UserTurn) -> list[Text]:
         """A case waits for the municipality question, unless the user named it before."""
         self.counters.add(turn.now, "handover", "accepted")
-        case_id = self.store.open(
-            turn.conversation_id,
-            "high",
-            turn.risk_category,
-            "asked",
-            status="routing",
-            opened_at=iso(turn.now),
-            route_by=iso(turn.now + timedelta(minutes=self.config.route_wait_minutes)),
-        )
-        self.store.log(case_id, "opened", "system", turn.now, "high, consent")
+        route_by = turn.now + timedelta(minutes=self.config.route_wait_minutes)
+        opened = self._open(turn, "high", "asked", "high, consent", status="routing", route_by=iso(route_by))
         if turn.remembered_municipality:
-            self._route(self.store.get(case_id), turn.remembered_municipality, turn.now, "user")
+            self._route(opened, turn.remembered_municipality, turn.now, "user")
             return [self.knowledge.message("handover_accepted", turn.language), self._wait_notice(turn)]
         question = self.knowledge.message("ask_municipality", turn.language)
         return [Text(question.text, self.municipality_buttons())]
+
+    def _open(self, turn: UserTurn, level: str, consent: str, detail: str, **fields: str) -> Case:
+        """A new case for this conversation, with its first audit event."""
+        case_id = self.store.open(
+            turn.conversation_id, level, turn.risk_category, consent, opened_at=iso(turn.now), **fields
+        )
+        self.store.log(case_id, "opened", "system", turn.now, detail)
+        return self.store.get(case_id)
 
     def _route(
         self, case: Case, municipality: str | None, now: datetime, actor: str, current: str = ""
@@ -423,10 +419,7 @@ class Desk:
         return "\n".join(f"› {line}" for line in lines)
 
     def _language(self, conversation_id: str) -> str:
-        row = self.store.db.execute(
-            "SELECT slots FROM conversations WHERE id = ?", [conversation_id]
-        ).fetchone()
-        return json.loads(row[0]).get("language", "nl") if row else "nl"
+        return (self.conversations.load_slots(conversation_id) or {}).get("language", "nl")
 
 
 def _claim_buttons(case_id: int) -> tuple[Button, ...]:

@@ -10,20 +10,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlite_utils import Database
 
+from bot.clock import iso
 from bot.content.model import Button
 
 MAX_BACKOFF_SECONDS = 300
 MAX_USER_ATTEMPTS = 5  # errors that surely did not deliver (5xx, network down before sending)
 MAX_USER_TIMEOUTS = 2  # the first send plus one retry
-
-
-def iso(moment: datetime) -> str:
-    """UTC with a fixed width, so stored times compare correctly as text."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.commands import COMMAND_INTENTS, parse_command
-from bot.engine import EngineParts
+from bot.engine import EngineParts, judge_risk
 from bot.risk import NO_RISK, RANK, RiskAssessment
 from bot.risk_model import ACUTE_CATEGORIES
 
@@ -39,8 +39,7 @@ def assess(parts: EngineParts, text: str, rasa_intent: str) -> RiskAssessment:
     """
     found = NO_RISK
     if text and parse_command(text, parts.known_intents) is None:
-        vector = parts.features.vector(parts.normaliser(text).text)
-        found = parts.risk.assess(parts.normaliser.full_text(text), vector)
+        _, found = judge_risk(parts, parts.normaliser(text), text)
     said = intent_risk(rasa_intent)
     return said if RANK[said.level] > RANK[found.level] else found
 

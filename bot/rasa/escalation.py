@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.engine import Clock, utc_now
+from bot.clock import Clock, iso, utc_now
 from bot.escalation.desk import Desk, UserTurn
-from bot.escalation.outbox import iso
 from bot.pseudonym import pseudonymise
 from bot.risk import RiskAssessment
 from bot.storage.conversations import ConversationStore, EscalationEvent

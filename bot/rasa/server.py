@@ -27,7 +27,7 @@ def build_app(settings: Settings) -> Sanic:
     """The Sanic app rasa-sdk builds for `python -m rasa_sdk`, with our executor; raises ContentError."""
     parts, _ = build_parts(settings)
     store = ConversationStore(open_database(settings.db_path), settings.key_id)
-    desk = Desk.on_database(store.db, parts.escalation, parts.knowledge)
+    desk = Desk.beside(store, parts.escalation, parts.knowledge)
     executor = BotExecutor(parts, EscalationRecorder(store, desk, settings.pseudonym_key))
     return create_app_for_serve(executor, cors_origins=None)  # None: rasa-sdk's CLI default, no CORS
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.channels.telegram.topics import TopicBook
+from bot.clock import iso
 from bot.content.model import Button
 from bot.escalation.desk import Desk, NotAllowed
 from bot.storage.conversations import ConversationStore
@@ -41,7 +42,7 @@ class StaffGroup:
         """Apply one staff update once (its key is recorded in the same transaction)."""
         now = self.clock()
         with immediate(self.store.db, durable=True):
-            if not self.store.first_time(update.key, now.isoformat()):
+            if not self.store.first_time(update.key, iso(now)):
                 return
             try:
                 self._act(update, now)
