@@ -27,8 +27,8 @@ FIRST_ANSWER = """
 import asyncio, time
 t0 = time.perf_counter()
 from bot.app import build_engine
-from bot.messages import Incoming
-from bot.settings import load_settings
+from bot.engine.messages import Incoming
+from bot.common.settings import load_settings
 import tempfile, pathlib
 engine = build_engine(load_settings(), db_path=pathlib.Path(tempfile.mkdtemp()) / "b.db")
 asyncio.run(engine.handle(Incoming("x", text="hoi")))
@@ -56,8 +56,8 @@ def corpus(minimum: int = 2000) -> list[str]:
 
 async def measure(texts: list[str]) -> tuple[list[float], float]:
     from bot.app import build_engine
-    from bot.messages import Incoming
-    from bot.settings import load_settings
+    from bot.common.settings import load_settings
+    from bot.engine.messages import Incoming
 
     with tempfile.TemporaryDirectory() as tmp:
         engine = build_engine(load_settings(), db_path=Path(tmp) / "bench.db")

@@ -24,9 +24,9 @@ from sklearn.pipeline import FeatureUnion, make_pipeline  # noqa: E402
 from sklearn.svm import LinearSVC  # noqa: E402
 
 from bot.content.loader import load_content  # noqa: E402
-from bot.features import ANALYZERS  # noqa: E402
-from bot.models import INTENT_C  # noqa: E402
-from bot.normalise import Normaliser  # noqa: E402
+from bot.nlu.features import ANALYZERS  # noqa: E402
+from bot.nlu.normalise import Normaliser  # noqa: E402
+from bot.nlu.training import INTENT_C  # noqa: E402
 
 MODELS = {
     "lr": LogisticRegression(C=INTENT_C, max_iter=3000),

@@ -17,8 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.app import build_parts  # noqa: E402
-from bot.risk import RANK  # noqa: E402
-from bot.settings import load_settings  # noqa: E402
+from bot.common.settings import load_settings  # noqa: E402
+from bot.risk.lexicon import RANK  # noqa: E402
 
 SETS = [ROOT / "bench/risk_holdout.yml", ROOT / "tests/eval/holdout.yml", ROOT.parent / "shared/eval/dev.yml"]
 

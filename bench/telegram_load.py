@@ -21,8 +21,8 @@ sys.path.insert(0, str(ROOT))
 
 from bot.app import build_parts  # noqa: E402
 from bot.channels.telegram.runner import serve  # noqa: E402
+from bot.common.settings import Settings, load_settings  # noqa: E402
 from bot.engine import Engine  # noqa: E402
-from bot.settings import Settings, load_settings  # noqa: E402
 from bot.storage.conversations import ConversationStore  # noqa: E402
 from bot.storage.db import open_database  # noqa: E402
 from tests.fake_telegram import TOKEN, FakeBotAPI  # noqa: E402

@@ -5,48 +5,30 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from bot.actions import action_names, build_actions
-from bot.audience import AudienceDetector
-from bot.clock import Clock, utc_now
-from bot.commands import COMMAND_INTENTS
+from bot.common.clock import Clock, utc_now
+from bot.common.settings import Settings, placeholder_settings
 from bot.content.check import check_content
-from bot.content.lexicon import build_detector, read_model_settings
+from bot.content.escalation import load_escalation
+from bot.content.knowledge import Knowledge
 from bot.content.loader import load_content
 from bot.content.model import Content
+from bot.content.render import Renderer
+from bot.content.taxonomy import load_taxonomy
 from bot.content.yamlsrc import ContentError, LineDict, Problem
-from bot.dialogue import Policy
 from bot.engine import Engine, EngineParts
-from bot.escalation.config import load_escalation
-from bot.intent import IntentClassifier
-from bot.knowledge import Knowledge
-from bot.models import Labelled, train_models
-from bot.normalise import Normaliser
-from bot.phrases import compile_pattern
-from bot.render import Renderer
-from bot.risk_judge import RiskJudge
-from bot.risk_model import RiskModel
-from bot.settings import Settings, placeholder_settings
+from bot.engine.actions import action_names, build_actions
+from bot.engine.audience import AudienceDetector
+from bot.engine.commands import BUTTON_INTENTS, COMMAND_INTENTS
+from bot.engine.dialogue import Policy
+from bot.nlu.intent import IntentClassifier
+from bot.nlu.normalise import Normaliser
+from bot.nlu.phrases import compile_pattern
+from bot.nlu.training import Labelled, train_models
+from bot.risk.compile import build_detector, read_model_settings
+from bot.risk.judge import RiskJudge
+from bot.risk.model import RiskModel
 from bot.storage.conversations import ConversationStore
 from bot.storage.db import open_database
-from bot.taxonomy import load_taxonomy
-
-# Intents that come only from buttons and commands, never from typed text.
-BUTTON_INTENTS = {
-    "meer",
-    "kies_doelgroep",
-    "start",
-    "onderwerpen",
-    "handover_ja",
-    "handover_nee",
-    "handover_uitleg",
-    "gemeente",
-    "stop_handover",
-    "wis",
-    "wis_ja",
-    "wis_nee",
-    "feedback",
-    "volgende_stap",
-}
 
 
 def load_checked_content(root: Path, advice: bool = True) -> tuple[Content, list[Problem]]:

@@ -14,11 +14,11 @@ import uuid
 from pathlib import Path
 
 from bot.channels.staff_terminal import add_arguments as add_staff_arguments
+from bot.common.settings import SettingsError, load_settings
 from bot.content.model import Content
 from bot.content.yamlsrc import ContentError
-from bot.messages import Incoming, Outcome
+from bot.engine.messages import Incoming, Outcome
 from bot.report.commands import add_report_arguments, kompas_problems, run_demo_data, run_report
-from bot.settings import SettingsError, load_settings
 
 
 def outcome_json(outcome: Outcome) -> dict:
@@ -48,7 +48,7 @@ def cmd_staff(args: argparse.Namespace) -> int:
     """The werkgroep's side in the terminal, on the same database as the chat."""
     from bot.app import build_engine
     from bot.channels.staff_terminal import run_staff_command, watch
-    from bot.escalation.desk import NotAllowed
+    from bot.desk.desk import NotAllowed
 
     engine = build_engine(load_settings())
     if args.action == "watch":
@@ -186,7 +186,7 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
 
 def _logging() -> None:
     """Before anything can log: the level asked for, and the token known to the filter."""
-    from bot.logs import configure_logging
+    from bot.common.logs import configure_logging
 
     try:
         settings = load_settings(create_key=False)

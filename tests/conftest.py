@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.app import build_parts
+from bot.common.settings import PROJECT_ROOT, Settings
 from bot.engine import Engine
-from bot.settings import PROJECT_ROOT, Settings
 from bot.storage.conversations import ConversationStore
 from bot.storage.db import open_database
 

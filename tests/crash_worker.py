@@ -23,13 +23,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.app import build_parts  # noqa: E402
+from bot.channels.delivery import Delivery, DeliveryLoop  # noqa: E402
+from bot.common.settings import load_settings  # noqa: E402
 from bot.engine import Engine  # noqa: E402
-from bot.escalation.delivery import Delivery, DeliveryLoop  # noqa: E402
-from bot.escalation.outbox import OutboxMessage  # noqa: E402
-from bot.messages import Incoming  # noqa: E402
-from bot.settings import load_settings  # noqa: E402
+from bot.engine.messages import Incoming  # noqa: E402
 from bot.storage.conversations import ConversationStore  # noqa: E402
 from bot.storage.db import immediate, open_database  # noqa: E402
+from bot.storage.outbox import OutboxMessage  # noqa: E402
 from tests.killing import kill_lives  # noqa: E402
 
 CONVERSATIONS = 90

@@ -7,10 +7,10 @@ from datetime import date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bot.common.settings import PROJECT_ROOT
 from bot.report import make_report
 from bot.report.build import Report
 from bot.report.data import Period
-from bot.settings import PROJECT_ROOT
 from bot.storage.counters import Counters
 from bot.storage.db import immediate, open_database
 

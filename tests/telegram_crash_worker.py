@@ -25,8 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.app import build_parts
 from bot.channels.telegram.runner import serve
+from bot.common.settings import load_settings
 from bot.engine import Engine
-from bot.settings import load_settings
 from bot.storage.conversations import ConversationStore
 from bot.storage.db import open_database
 from tests.fake_telegram import TOKEN

@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 from bot.app import load_checked_content
-from bot.settings import PROJECT_ROOT
+from bot.common.settings import PROJECT_ROOT
 
 
 def errors(root: Path) -> list[str]:

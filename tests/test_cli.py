@@ -4,7 +4,7 @@ import json
 import subprocess
 import sys
 
-from bot.settings import PROJECT_ROOT
+from bot.common.settings import PROJECT_ROOT
 
 ENV = {"BOT_PSEUDONYM_KEY": "cd" * 32, "PATH": "/usr/bin:/bin"}
 

@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from bot.engine import Engine
-from bot.messages import Incoming
+from bot.engine.messages import Incoming
 from bot.storage.conversations import ConversationStore
 from bot.storage.db import open_database
 

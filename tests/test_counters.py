@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.engine import Engine
-from bot.messages import Incoming
+from bot.engine.messages import Incoming
 from bot.storage.conversations import ConversationStore
 from bot.storage.db import open_database
 from tests.conftest import MONDAY_10, Clock

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.engine import Engine
-from bot.messages import Incoming
+from bot.engine.messages import Incoming
 from bot.storage.conversations import ConversationStore
 from bot.storage.db import open_database
 

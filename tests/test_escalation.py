@@ -12,9 +12,9 @@ from datetime import datetime
 import pytest
 
 from bot.channels.staff_terminal import run_staff_command
+from bot.desk.desk import NotAllowed
 from bot.engine import Engine
-from bot.escalation.desk import NotAllowed
-from bot.messages import Incoming, Outcome
+from bot.engine.messages import Incoming, Outcome
 from bot.storage.db import immediate
 from tests.conftest import AMS, Clock
 

@@ -5,8 +5,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, make_pipeline
 
-from bot.features import ANALYZERS, FeatureSpace, char_ngrams, word_ngrams
-from bot.linear import LinearModel
+from bot.nlu.features import ANALYZERS, FeatureSpace, char_ngrams, word_ngrams
+from bot.nlu.linear import LinearModel
 
 SAMPLE = [
     ("iemand chanteert me met een foto", "sextortion"),
@@ -67,8 +67,8 @@ def test_the_running_bot_does_not_import_scikit_learn(parts, tmp_path) -> None:
 
     code = (
         "import sys, asyncio, pathlib\n"
-        "from bot.app import build_engine\nfrom bot.messages import Incoming\n"
-        "from bot.settings import load_settings\n"
+        "from bot.app import build_engine\nfrom bot.engine.messages import Incoming\n"
+        "from bot.common.settings import load_settings\n"
         f"e = build_engine(load_settings(), db_path=pathlib.Path({str(tmp_path)!r}) / 'b.db')\n"
         "asyncio.run(e.handle(Incoming('x', text='hoi')))\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sklearn', 'scipy')))\n"

@@ -9,11 +9,11 @@ import logging
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
+from bot.channels.delivery import DeliveryLoop
 from bot.channels.telegram.transport import TelegramTransport
+from bot.common.logs import configure_logging
 from bot.engine import Engine
-from bot.escalation.delivery import DeliveryLoop
-from bot.logs import configure_logging
-from bot.messages import Incoming
+from bot.engine.messages import Incoming
 from tests.conftest import Clock
 from tests.fake_telegram import TOKEN, FakeBotAPI
 

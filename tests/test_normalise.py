@@ -1,7 +1,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.normalise import MAX_CHARS, Normaliser
+from bot.nlu.normalise import MAX_CHARS, Normaliser
 
 normalise = Normaliser({"help", "dood"})
 

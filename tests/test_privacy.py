@@ -11,7 +11,7 @@ from pathlib import Path
 
 from bot.channels.staff_terminal import run_staff_command
 from bot.engine import Engine
-from bot.messages import Incoming
+from bot.engine.messages import Incoming
 from bot.storage.db import immediate
 from bot.storage.purge import checkpoint
 from tests.conftest import Clock

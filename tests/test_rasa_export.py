@@ -13,12 +13,12 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.dialogue import TurnFacts
+from bot.common.settings import PROJECT_ROOT
+from bot.engine.dialogue import TurnFacts
 from bot.rasa.export import build_project, dump_yaml, export_project
 from bot.rasa.schema import validate_project
-from bot.risk import NO_RISK
-from bot.risk_model import ACUTE_CATEGORIES
-from bot.settings import PROJECT_ROOT
+from bot.risk.lexicon import NO_RISK
+from bot.risk.model import ACUTE_CATEGORIES
 from tests.conftest import TEST_KEY
 
 FILES = ("domain.yml", "data/nlu.yml", "data/rules.yml", "endpoints.yml", "config.yml")

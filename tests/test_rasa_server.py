@@ -28,14 +28,14 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions import action_names
+from bot.common.pseudonym import pseudonymise
+from bot.common.settings import PROJECT_ROOT
 from bot.engine import Engine
-from bot.messages import Incoming
-from bot.pseudonym import pseudonymise
+from bot.engine.actions import action_names
+from bot.engine.messages import Incoming
 from bot.rasa.domain import build_domain
 from bot.rasa.escalation import CHANNEL
 from bot.rasa.intents import project_intents
-from bot.settings import PROJECT_ROOT
 from tests.conftest import TEST_KEY
 
 RASA_VERSION = "3.21.0"  # same major.minor as rasa-sdk, as a matching Rasa would send

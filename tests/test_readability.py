@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.common.settings import PROJECT_ROOT
 from bot.content.check import check_content
 from bot.content.loader import load_content
 from bot.content.readability import (
@@ -19,7 +20,6 @@ from bot.content.readability import (
     readability_warnings,
     sentences,
 )
-from bot.settings import PROJECT_ROOT
 
 # Counted by hand, by clapping the word: the syllable breaks are in the comment.
 DUTCH = {

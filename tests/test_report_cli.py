@@ -8,14 +8,14 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from bot.common.settings import PROJECT_ROOT
+from bot.content.taxonomy import load_taxonomy
 from bot.engine import Engine
-from bot.messages import Incoming
+from bot.engine.messages import Incoming
 from bot.report.data import Period, read_counts, week_start
 from bot.report.demo import fill_demo
-from bot.settings import PROJECT_ROOT
 from bot.storage.conversations import ConversationStore
 from bot.storage.db import open_database
-from bot.taxonomy import load_taxonomy
 from tests.conftest import MONDAY_10, Clock
 from tests.report_helpers import AMS, read_csv
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.engine import Engine
-from bot.messages import Incoming
+from bot.engine.messages import Incoming
 from bot.report.build import Report
 from bot.report.data import Period, week_start
 from bot.report.indicators import HIDDEN, MET, NO_DATA, NOT_MET, TOO_FEW

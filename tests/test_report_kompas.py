@@ -7,10 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.escalation.config import load_escalation
+from bot.common.settings import PROJECT_ROOT
+from bot.content.escalation import load_escalation
+from bot.content.taxonomy import load_taxonomy
 from bot.report.kompas import KOMPAS_FILE, load_kompas
-from bot.settings import PROJECT_ROOT
-from bot.taxonomy import load_taxonomy
 
 
 def problems(root: Path) -> list[str]:

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.common.settings import PROJECT_ROOT
 from bot.content.loader import load_content
 from bot.content.model import Article, Where
 from bot.content.reviews import add_months, format_report, review_problems, reviews_due
-from bot.settings import PROJECT_ROOT
 
 TODAY = date(2026, 11, 24)
 

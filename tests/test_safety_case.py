@@ -7,7 +7,7 @@ import re
 import sqlite3
 from pathlib import Path
 
-from bot.messages import Incoming
+from bot.engine.messages import Incoming
 from bot.storage.db import open_database
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 
 from bot.channels.telegram.runner import serve
+from bot.common.logs import configure_logging
+from bot.common.settings import Settings
 from bot.engine import Engine
-from bot.logs import configure_logging
-from bot.settings import Settings
 from bot.storage.conversations import ConversationStore
 from bot.storage.db import open_database
 from tests.conftest import TEST_KEY

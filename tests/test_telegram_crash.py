@@ -19,7 +19,7 @@ import urllib.request
 from collections import Counter
 from pathlib import Path
 
-from bot.pseudonym import pseudonymise
+from bot.common.pseudonym import pseudonymise
 
 HERE = Path(__file__).resolve().parent
 KEY_HEX = "ab" * 32

@@ -20,11 +20,11 @@ from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.escalation.cases import Case
-from bot.escalation.delivery import DeliveryLoop
-from bot.escalation.desk import Desk, NotAllowed
-from bot.escalation.outbox import Outbox
+from bot.channels.delivery import DeliveryLoop
+from bot.desk.desk import Desk, NotAllowed
+from bot.storage.cases import Case
 from bot.storage.db import immediate
+from bot.storage.outbox import Outbox
 
 Write = Callable[[str], None]
 

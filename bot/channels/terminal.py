@@ -10,11 +10,11 @@ import asyncio
 import getpass
 from collections.abc import Callable
 
+from bot.channels.delivery import Delivery, DeliveryLoop
+from bot.common.pseudonym import pseudonymise
 from bot.engine import Engine
-from bot.escalation.delivery import Delivery, DeliveryLoop
-from bot.escalation.outbox import OutboxMessage
-from bot.messages import Incoming, Outcome
-from bot.pseudonym import pseudonymise
+from bot.engine.messages import Incoming, Outcome
+from bot.storage.outbox import OutboxMessage
 
 QUIT = {"/quit", "/exit", "exit", "quit"}
 STAFF_POLL_SECONDS = 1.0

@@ -11,13 +11,12 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from bot.content.model import LANGUAGES, Article, Content, Example, Source, Where
+from bot.content.model import LANGUAGES, NO_RISK_LABEL, Article, Content, Example, Source, Where
 from bot.content.placeholders import content_placeholders
 from bot.content.readability import article_scores, readability_warnings
+from bot.content.render import PLACEHOLDER, Renderer, UnknownPlaceholder
 from bot.content.reviews import review_problems
 from bot.content.yamlsrc import Problem
-from bot.models import NO_RISK_LABEL
-from bot.render import PLACEHOLDER, Renderer, UnknownPlaceholder
 
 # What escalation texts may fill in at the moment they are sent (see bot/escalation/desk.py).
 ESCALATION_VALUES = {"staff": "Anna", "when": "morgen vanaf 9:00", "text": "..."}

@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING
 
 AUDIENCES = ("jongere", "ouder", "professional")
 LANGUAGES = ("nl", "en")
+NO_RISK_LABEL = "none"  # the risk examples' label for "no risk": risk/none
 
 if TYPE_CHECKING:
-    from bot.escalation.config import EscalationConfig
+    from bot.content.escalation import EscalationConfig
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,9 +124,9 @@ class Content:
     responses: dict[str, dict[str, Response]] = field(default_factory=dict)  # name -> lang -> r
     response_sources: tuple[Source, ...] = ()
     audience_cues: dict[str, tuple[tuple[str, Where], ...]] = field(default_factory=dict)
-    risk: dict = field(default_factory=dict)  # raw lexicon, compiled by bot.content.lexicon
+    risk: dict = field(default_factory=dict)  # raw lexicon, compiled by bot.risk.compile
     risk_examples: list[Example] = field(default_factory=list)  # intents risk/<category>, risk/none
     risk_where: Where | None = None
     messages: dict[str, dict[str, Response]] = field(default_factory=dict)  # escalation texts
-    escalation: EscalationConfig | None = None  # routes, office hours, outcomes (bot.escalation.config)
+    escalation: EscalationConfig | None = None  # routes, office hours, outcomes (bot.content.escalation)
     message_sources: tuple[Source, ...] = ()

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from bot.common.settings import default_placeholder_settings
 from bot.content.model import Content
-from bot.settings import default_placeholder_settings
 
 DEFAULT_CASE_DAYS = 30  # only while escalation/routes.yml itself is broken
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from bot.content.model import AUDIENCES, LANGUAGES, Content, Where
 from bot.content.placeholders import content_placeholders
+from bot.content.render import PLACEHOLDER, Renderer, UnknownPlaceholder
 from bot.content.yamlsrc import Problem
-from bot.render import PLACEHOLDER, Renderer, UnknownPlaceholder
 
 JONGERE_MIN = 60.0  # Flesch-Douma below this is too hard for young people (about B1)
 

@@ -3,3 +3,16 @@
 server.py serves the same Action instances the engine runs in-process; export.py writes a Rasa 3.x
 project from our content, checked by schema.py because Rasa itself cannot be installed beside us.
 """
+
+__all__ = [
+    "adapter",
+    "checker",
+    "consistency",
+    "domain",
+    "escalation",
+    "executor",
+    "export",
+    "intents",
+    "schema",
+    "server",
+]

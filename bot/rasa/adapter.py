@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.commands import COMMAND_INTENTS, parse_command
 from bot.engine import EngineParts, judge_risk
-from bot.risk import NO_RISK, RANK, RiskAssessment
-from bot.risk_model import ACUTE_CATEGORIES
+from bot.engine.commands import COMMAND_INTENTS, parse_command
+from bot.risk.lexicon import NO_RISK, RANK, RiskAssessment
+from bot.risk.model import ACUTE_CATEGORIES
 
 RISK_INTENT_PREFIX = "risk_"
 # Typed commands that Rasa sees as intents of their own, and the intent they stand for.

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.actions import action_names
-from bot.actions.base import DEFAULT_AUDIENCE_BY_TOPIC
+from bot.content.knowledge import MORE_PAYLOAD, Knowledge, Text
 from bot.content.model import AUDIENCES, LANGUAGES
-from bot.knowledge import MORE_PAYLOAD, Knowledge, Text
+from bot.engine.actions import action_names
+from bot.engine.actions.base import DEFAULT_AUDIENCE_BY_TOPIC
 from bot.rasa.intents import FALLBACK_INTENT, RasaIntent
 from bot.rasa.schema import FORMAT_VERSION
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.clock import Clock, iso, utc_now
-from bot.escalation.desk import Desk, UserTurn
-from bot.pseudonym import pseudonymise
-from bot.risk import RiskAssessment
+from bot.common.clock import Clock, iso, utc_now
+from bot.common.pseudonym import pseudonymise
+from bot.desk.desk import Desk, UserTurn
+from bot.risk.lexicon import RiskAssessment
 from bot.storage.conversations import ConversationStore, EscalationEvent
 from bot.storage.db import immediate
 

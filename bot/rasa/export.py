@@ -13,7 +13,7 @@ import yaml
 
 from bot.content.model import Content
 from bot.engine import EngineParts
-from bot.intent import DEFAULT_THRESHOLD
+from bot.nlu.intent import DEFAULT_THRESHOLD
 from bot.rasa.checker import Problem
 from bot.rasa.domain import DEFAULT_LANGUAGE, build_domain
 from bot.rasa.intents import RasaIntent, project_intents

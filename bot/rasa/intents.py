@@ -15,14 +15,14 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from bot.app import BUTTON_INTENTS
 from bot.content.model import Content
-from bot.dialogue import TurnFacts
+from bot.content.taxonomy import FALLBACK_TOPIC
 from bot.engine import EngineParts
+from bot.engine.commands import BUTTON_INTENTS
+from bot.engine.dialogue import TurnFacts
 from bot.rasa.adapter import INTENT_ALIASES, RISK_INTENT_PREFIX
-from bot.risk import NO_RISK, RiskAssessment
-from bot.risk_model import ACUTE_CATEGORIES
-from bot.taxonomy import FALLBACK_TOPIC
+from bot.risk.lexicon import NO_RISK, RiskAssessment
+from bot.risk.model import ACUTE_CATEGORIES
 
 FALLBACK_INTENT = "nlu_fallback"  # Rasa's FallbackClassifier intent, our onbegrepen
 

@@ -12,10 +12,10 @@ from rasa_sdk.endpoint import create_app_for_serve
 from sanic import Sanic
 
 from bot.app import build_parts
-from bot.escalation.desk import Desk
+from bot.common.settings import Settings
+from bot.desk.desk import Desk
 from bot.rasa.escalation import EscalationRecorder
 from bot.rasa.executor import BotExecutor
-from bot.settings import Settings
 from bot.storage.conversations import ConversationStore
 from bot.storage.db import open_database
 

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from bot.content.escalation import load_escalation
+from bot.content.taxonomy import load_taxonomy
 from bot.content.yamlsrc import Problem
-from bot.escalation.config import load_escalation
 from bot.report.build import Report, build_report
 from bot.report.csv_export import write_csv
 from bot.report.data import Period, read_counts
@@ -20,7 +21,6 @@ from bot.report.kompas import load_kompas
 from bot.report.metrics import known_keys
 from bot.report.published import publish
 from bot.storage.db import open_database
-from bot.taxonomy import load_taxonomy
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,3 +61,6 @@ def write_report(report: Report, out: Path) -> Written:
     html = out / "index.html"
     html.write_text(render(report), encoding="utf-8")
     return Written(html, [write_csv(table, out) for table in report.tables()])
+
+
+__all__ = ["ReportError", "Written", "make_report", "write_report"]

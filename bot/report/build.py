@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from bot.content.taxonomy import CONVERSATION_TOPICS, FALLBACK_TOPIC
 from bot.report.data import Counts, median_and_p90, month_start, week_start
 from bot.report.indicators import Result, evaluate, format_minutes, indicator_table
 from bot.report.kompas import Kompas
@@ -28,7 +29,6 @@ from bot.report.tables import (
     series_table,
     share,
 )
-from bot.taxonomy import CONVERSATION_TOPICS, FALLBACK_TOPIC
 
 NO_DATA = "Nog geen gegevens in deze periode."
 

@@ -10,15 +10,15 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from bot.common.settings import Settings
+from bot.content.escalation import load_escalation
+from bot.content.taxonomy import load_taxonomy
 from bot.content.yamlsrc import Problem
-from bot.escalation.config import load_escalation
 from bot.report import ReportError, make_report, write_report
 from bot.report.data import Period
 from bot.report.demo import RealDataError, fill_demo
 from bot.report.kompas import load_kompas
-from bot.settings import Settings
 from bot.storage.db import open_database
-from bot.taxonomy import load_taxonomy
 
 
 def add_report_arguments(sub: argparse._SubParsersAction) -> None:

@@ -16,10 +16,10 @@ from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
+from bot.content.taxonomy import Taxonomy
 from bot.report.data import DEMO_METRIC
 from bot.storage.counters import Counters
 from bot.storage.db import immediate
-from bot.taxonomy import Taxonomy
 
 # (month, day) to (month, day): roughly the school holidays of region zuid.
 HOLIDAYS = (((1, 1), (1, 4)), ((2, 14), (2, 22)), ((4, 25), (5, 3)), ((7, 11), (8, 23)), ((10, 10), (10, 18)))

@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.content.taxonomy import Taxonomy
 from bot.content.yamlsrc import ContentError, LineDict, LineList, Problem, load_yaml
 from bot.report.metrics import DURATION_KINDS, METRICS, known_keys
-from bot.taxonomy import Taxonomy
 
 KOMPAS_FILE = Path("escalation") / "kwaliteitskompas.yml"
 MEASURES = ("count", "share", "median_minutes", "p90_minutes")

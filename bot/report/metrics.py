@@ -6,7 +6,7 @@ a metric is called and which keys it can have.
 
 from __future__ import annotations
 
-from bot.taxonomy import Taxonomy
+from bot.content.taxonomy import Taxonomy
 
 RISK_LEVELS = ("acute", "high")
 DURATION_KINDS = ("alert_to_claim", "alert_to_first_reply")

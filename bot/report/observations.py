@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+from bot.content.taxonomy import CONVERSATION_TOPICS
 from bot.report.data import Counts, median_and_p90
 from bot.report.indicators import MET, NOT_MET, Result, format_minutes
 from bot.report.metrics import LABELS, label
 from bot.report.published import Published
 from bot.report.suppress import MIN_COUNT, Cell
 from bot.report.tables import month_label, percent
-from bot.taxonomy import CONVERSATION_TOPICS
 
 Observation = Callable[["Facts"], str | None]
 

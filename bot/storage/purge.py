@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 
 from sqlite_utils import Database
 
-from bot.clock import iso
-from bot.escalation.cases import ACTIVE
+from bot.common.clock import iso
+from bot.storage.cases import ACTIVE
 
 ERASED = "gewist"
 UPDATE_KEYS_KEPT = timedelta(days=7)  # long enough to recognise a channel's re-delivery

@@ -21,8 +21,8 @@ from telegram import Bot, Update
 from telegram.error import TelegramError
 
 from bot.channels.telegram.updates import CHANNEL, Item, reduce
-from bot.clock import iso
-from bot.escalation.config import EscalationConfig
+from bot.common.clock import iso
+from bot.content.escalation import EscalationConfig
 from bot.storage.addresses import AddressBook
 from bot.storage.db import immediate
 

@@ -17,14 +17,14 @@ from telegram.error import RetryAfter, TelegramError
 from telegram.ext import AIORateLimiter, ApplicationBuilder
 from telegram.request import HTTPXRequest
 
+from bot.channels.delivery import DeliveryLoop
 from bot.channels.telegram.ingest import Ingestor
 from bot.channels.telegram.topics import CaseThreads
 from bot.channels.telegram.transport import TelegramTransport, retry_seconds
 from bot.channels.telegram.webhook import start_webhook
 from bot.channels.telegram.worker import Worker
+from bot.common.settings import Settings
 from bot.engine import Engine
-from bot.escalation.delivery import DeliveryLoop
-from bot.settings import Settings
 from bot.storage.addresses import AddressBook
 
 log = logging.getLogger(__name__)

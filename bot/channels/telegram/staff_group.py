@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.channels.telegram.topics import TopicBook
-from bot.clock import iso
+from bot.common.clock import iso
 from bot.content.model import Button
-from bot.escalation.desk import Desk, NotAllowed
+from bot.desk.desk import Desk, NotAllowed
 from bot.storage.conversations import ConversationStore
 from bot.storage.db import immediate
 

@@ -12,8 +12,8 @@ from sqlite_utils import Database
 from telegram import Bot
 from telegram.error import BadRequest
 
-from bot.escalation.cases import CaseStore
-from bot.escalation.desk import LEVEL_LABEL
+from bot.desk.desk import LEVEL_LABEL
+from bot.storage.cases import CaseStore
 from bot.storage.db import immediate
 
 

@@ -18,10 +18,10 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
+from bot.channels.delivery import Delivery
 from bot.channels.telegram.topics import CaseThreads
-from bot.escalation.config import EscalationConfig
-from bot.escalation.delivery import Delivery
-from bot.escalation.outbox import OutboxMessage
+from bot.content.escalation import EscalationConfig
+from bot.storage.outbox import OutboxMessage
 
 MAX_TEXT = 4096
 

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from telegram import Message, Update
 
-from bot.escalation.config import EscalationConfig
-from bot.pseudonym import pseudonymise
+from bot.common.pseudonym import pseudonymise
+from bot.content.escalation import EscalationConfig
 
 CHANNEL = "telegram"
 MEDIA_FIELDS = (

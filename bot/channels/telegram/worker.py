@@ -12,7 +12,7 @@ from sqlite_utils import Database
 from bot.channels.telegram.staff_group import StaffGroup, StaffUpdate
 from bot.channels.telegram.updates import CHANNEL
 from bot.engine import Engine
-from bot.messages import Incoming
+from bot.engine.messages import Incoming
 
 BATCH = 100
 FIELDS = "key, kind, conversation_id, text, payload, language, staff_id, staff_chat, thread"

@@ -1,0 +1,72 @@
+"""The content a reply is made of, rendered for one audience and language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.content.model import Article, Button, Content, Response
+from bot.content.render import Renderer
+
+MORE_PAYLOAD = "/meer"
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    text: str
+    buttons: tuple[Button, ...] = ()
+
+
+class Knowledge:
+    def __init__(self, content: Content, renderer: Renderer) -> None:
+        self.content = content
+        self.renderer = renderer
+
+    def article(self, topic: str) -> Article | None:
+        return self.content.articles.get(topic)
+
+    def answer(self, topic: str, audience: str, language: str) -> Text:
+        """The first answer on a topic, with "Meer" and related topics as buttons."""
+        article = self.content.articles[topic]
+        text = article.text(audience, language)
+        buttons = [Button(self.label("more", language), MORE_PAYLOAD)] if text.more else []
+        return Text(
+            self.renderer.render(text.answer, language),
+            (*buttons, *self.related(article, language)),
+        )
+
+    def more(self, topic: str, audience: str, language: str, index: int) -> Text | None:
+        """The index-th "meer" part, or None when all were shown."""
+        article = self.content.articles[topic]
+        parts = article.text(audience, language).more
+        if index >= len(parts):
+            return None
+        part = parts[index]
+        buttons = [Button(self.label("more", language), MORE_PAYLOAD)] if index + 1 < len(parts) else []
+        body = f"{part.title}\n\n{self.renderer.render(part.text, language)}"
+        return Text(body, (*buttons, *self.related(article, language)))
+
+    def related(self, article: Article, language: str) -> tuple[Button, ...]:
+        return tuple(self.topic_button(t, language) for t in article.related if t in self.content.articles)
+
+    def topic_button(self, topic: str, language: str) -> Button:
+        title = self.content.articles[topic].text("jongere", language).title
+        return Button(title, f"/{topic}")
+
+    def response(self, name: str, language: str) -> Text:
+        return self._text(self.content.responses[name], language)
+
+    def message(self, name: str, language: str, **values: str) -> Text:
+        """An escalation text (crisis reply, offer of a human) from escalation/messages.yml."""
+        return self._text(self.content.messages[name], language, values)
+
+    def label(self, key: str, language: str) -> str:
+        return self.response(f"label_{key}", language).text
+
+    def has_response(self, name: str) -> bool:
+        return name in self.content.responses
+
+    def _text(
+        self, variants: dict[str, Response], language: str, values: dict[str, str] | None = None
+    ) -> Text:
+        response = variants.get(language) or variants["nl"]
+        return Text(self.renderer.render(response.text, language, values), response.buttons)

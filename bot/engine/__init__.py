@@ -1,0 +1,9 @@
+"""The engine: one turn of a conversation, the same for every channel.
+
+normalise -> risk -> intent -> dialogue -> actions -> reply (turn.py). It imports the
+layers below it (risk, nlu, desk, storage, content, common) and never a channel.
+"""
+
+from bot.engine.turn import Engine, EngineParts, judge_risk
+
+__all__ = ["Engine", "EngineParts", "judge_risk"]

@@ -1,0 +1,134 @@
+"""Cases, their audit trail and staff notes, as rows (inside the caller's transaction)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlite_utils import Database
+
+from bot.common.clock import iso
+
+ACTIVE = ("routing", "open", "claimed")
+FIELDS = (
+    "id",
+    "conversation_id",
+    "level",
+    "category",
+    "municipality",
+    "team",
+    "status",
+    "consent",
+    "claimed_by",
+    "outcome",
+    "opened_at",
+    "route_by",
+    "alerted_at",
+    "realerts",
+    "backup_alerted",
+    "user_left",
+    "closed_at",
+    "erase_requested",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    id: int
+    conversation_id: str
+    level: str
+    category: str | None
+    municipality: str | None
+    team: str | None
+    status: str
+    consent: str
+    claimed_by: str | None
+    outcome: str | None
+    opened_at: str
+    route_by: str | None
+    alerted_at: str | None
+    realerts: int
+    backup_alerted: int
+    user_left: int
+    closed_at: str | None
+    erase_requested: int
+
+    @property
+    def active(self) -> bool:
+        return self.status in ACTIVE
+
+
+class CaseStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def open(
+        self, conversation_id: str, level: str, category: str | None, consent: str, **fields: Any
+    ) -> int:
+        values = {
+            "conversation_id": conversation_id,
+            "level": level,
+            "category": category,
+            "consent": consent,
+            **fields,
+        }
+        columns = ", ".join(values)
+        marks = ", ".join("?" for _ in values)
+        cur = self.db.conn.execute(f"INSERT INTO cases ({columns}) VALUES ({marks})", list(values.values()))
+        return int(cur.lastrowid)
+
+    def get(self, case_id: int) -> Case | None:
+        row = self.db.execute(f"SELECT {', '.join(FIELDS)} FROM cases WHERE id = ?", [case_id]).fetchone()
+        return Case(*row) if row else None
+
+    def active_for(self, conversation_id: str) -> Case | None:
+        row = self.db.execute(
+            f"SELECT {', '.join(FIELDS)} FROM cases WHERE conversation_id = ? AND status IN (?, ?, ?) "
+            "ORDER BY id DESC LIMIT 1",
+            [conversation_id, *ACTIVE],
+        ).fetchone()
+        return Case(*row) if row else None
+
+    def active(self) -> list[Case]:
+        rows = self.db.execute(
+            f"SELECT {', '.join(FIELDS)} FROM cases WHERE status IN (?, ?, ?) ORDER BY id", list(ACTIVE)
+        ).fetchall()
+        return [Case(*r) for r in rows]
+
+    def update(self, case_id: int, **fields: Any) -> None:
+        assignments = ", ".join(f"{name} = ?" for name in fields)
+        self.db.conn.execute(f"UPDATE cases SET {assignments} WHERE id = ?", [*fields.values(), case_id])
+
+    def log(self, case_id: int | None, kind: str, actor: str, now: datetime, detail: str = "") -> None:
+        """The audit trail: who did what and when. Never message content."""
+        self.db.conn.execute(
+            "INSERT INTO case_events (case_id, kind, actor, detail, at) VALUES (?, ?, ?, ?, ?)",
+            [case_id, kind, actor, detail, iso(now)],
+        )
+
+    def events(self, case_id: int) -> list[tuple[str, str, str, str]]:
+        """(kind, actor, detail, at), oldest first."""
+        return self.db.execute(
+            "SELECT kind, actor, detail, at FROM case_events WHERE case_id = ? ORDER BY id", [case_id]
+        ).fetchall()
+
+    def add_note(self, case_id: int, staff: str, text: str, now: datetime) -> None:
+        self.db.conn.execute(
+            "INSERT INTO case_notes (case_id, staff, text, at) VALUES (?, ?, ?, ?)",
+            [case_id, staff, text, iso(now)],
+        )
+
+    def notes(self, case_id: int) -> list[tuple[str, str, str]]:
+        return self.db.execute(
+            "SELECT staff, text, at FROM case_notes WHERE case_id = ? ORDER BY id", [case_id]
+        ).fetchall()
+
+    def recent_messages(self, conversation_id: str, limit: int = 6) -> list[str]:
+        """The young person's latest typed messages, oldest first."""
+        rows = self.db.execute(
+            "SELECT text FROM messages WHERE conversation_id = ? AND direction = 'in' AND text != '' "
+            "ORDER BY id DESC LIMIT ?",
+            [conversation_id, limit],
+        ).fetchall()
+        return [r[0] for r in reversed(rows)]
