@@ -14,12 +14,15 @@ from bot.content.loader import load_content
 from bot.content.model import Content
 from bot.content.render import Renderer
 from bot.content.taxonomy import load_taxonomy
-from bot.content.yamlsrc import ContentError, LineDict, Problem
+from bot.content.yamlsrc import ContentError, LineDict, Problem, load_yaml
 from bot.engine import Engine, EngineParts
 from bot.engine.actions import action_names, build_actions
 from bot.engine.audience import AudienceDetector
 from bot.engine.commands import BUTTON_INTENTS, COMMAND_INTENTS
+from bot.engine.conversation_risk import ConversationCues
 from bot.engine.dialogue import Policy
+from bot.engine.distress import DistressCues, read_distress_phrases
+from bot.engine.typed_answers import TypedAnswers, read_answer_phrases
 from bot.nlu.intent import IntentClassifier
 from bot.nlu.normalise import Normaliser
 from bot.nlu.phrases import compile_pattern
@@ -38,18 +41,16 @@ def load_checked_content(root: Path, advice: bool = True) -> tuple[Content, list
     content.escalation, escalation_problems = load_escalation(root)
     problems += escalation_problems
     normaliser = Normaliser()
-    if content.risk_where:
-        _, risk_problems = build_detector(
-            content.risk, content.risk_where.path, normaliser, set(taxonomy.risk_categories)
-        )
-        problems += risk_problems
-        problems += read_model_settings(content.risk, content.risk_where.path, set(taxonomy.topics))[1]
+    if content.risk_where and isinstance(content.risk, LineDict):
+        path = content.risk_where.path
+        problems += build_detector(content.risk, path, normaliser, set(taxonomy.risk_categories))[1]
+        problems += read_model_settings(content.risk, path, set(taxonomy.topics))[1]
     problems += check_content(
         content,
         set(taxonomy.topics),
         set(taxonomy.risk_categories),
         action_names(),
-        BUTTON_INTENTS | set(COMMAND_INTENTS.values()),
+        set(BUTTON_INTENTS | set(COMMAND_INTENTS.values())),
         advice=advice,
     )
     return content, problems
@@ -61,15 +62,14 @@ def build_parts(settings: Settings) -> tuple[EngineParts, Content]:
     errors = [p for p in problems if not p.warning]
     if errors:
         raise ContentError(errors)
+    escalation, risk_where = content.escalation, content.risk_where
+    if escalation is None or risk_where is None:  # the check reported these as errors already
+        raise ContentError([Problem(settings.content_dir / "escalation", 1, "escalation/ is incomplete")])
     taxonomy = load_taxonomy()
     normaliser = Normaliser(_vocabulary(content))
-    detector, _ = build_detector(
-        content.risk or LineDict(),
-        content.risk_where.path,
-        normaliser,
-        set(taxonomy.risk_categories),
-    )
-    model_settings, _ = read_model_settings(content.risk, content.risk_where.path, set(taxonomy.topics))
+    risk = content.risk if isinstance(content.risk, LineDict) else LineDict()
+    detector, _ = build_detector(risk, risk_where.path, normaliser, set(taxonomy.risk_categories))
+    model_settings, _ = read_model_settings(risk, risk_where.path, set(taxonomy.topics))
     models = train_models(
         [Labelled(normaliser(ex.text).text, ex.intent) for ex in content.examples],
         [Labelled(normaliser(ex.text).text, ex.intent.removeprefix("risk/")) for ex in content.risk_examples],
@@ -79,7 +79,8 @@ def build_parts(settings: Settings) -> tuple[EngineParts, Content]:
     risk_model = RiskModel(models.risk, model_settings) if models.risk else None
     renderer = Renderer(
         content.contacts,
-        placeholder_settings(settings.text_retention_hours, content.escalation.case_retention_days),
+        placeholder_settings(settings.text_retention_hours, escalation.case_retention_days),
+        utc_now,  # replies say which services are closed now (an Engine sets its own clock)
     )
     knowledge = Knowledge(content, renderer)
     cues = {
@@ -91,16 +92,45 @@ def build_parts(settings: Settings) -> tuple[EngineParts, Content]:
     parts = EngineParts(
         normaliser=normaliser,
         features=models.features,
-        risk=RiskJudge(detector, risk_model),
+        risk=RiskJudge(detector, risk_model, models.features),
         classifier=IntentClassifier(models.intent),
         audience=AudienceDetector(cues),
-        policy=Policy(rules, set(content.articles), differs),
+        policy=Policy(rules, _details(content), differs, _follow_up_homes(settings.content_dir)),
         knowledge=knowledge,
         actions=build_actions(knowledge),
         known_intents={ex.intent for ex in content.examples} | BUTTON_INTENTS,
-        escalation=content.escalation,
+        escalation=escalation,
+        conversation_cues=ConversationCues.from_yaml(
+            _content_yaml(settings.content_dir, "escalation", "conversation_risk")
+        ),
+        distress=DistressCues(
+            read_distress_phrases(_content_yaml(settings.content_dir, "intents", "distress")), normaliser
+        ),
+        typed_answers=TypedAnswers(
+            read_answer_phrases(_content_yaml(settings.content_dir, "intents", "answers")), normaliser
+        ),
     )
     return parts, content
+
+
+def _content_yaml(root: Path, folder: str, name: str) -> object:
+    """<folder>/<name>.yml, or None when the file is absent (the feature is then off)."""
+    path = root / folder / f"{name}.yml"
+    return load_yaml(path) if path.exists() else None
+
+
+def _details(content: Content) -> dict[str, set[str]]:
+    """Article topic -> the follow-up details its `more` parts answer (in any audience)."""
+    return {
+        topic: {part.detail for text in article.texts.values() for part in text.more if part.detail}
+        for topic, article in content.articles.items()
+    }
+
+
+def _follow_up_homes(root: Path) -> dict[str, str]:
+    data = _content_yaml(root, "intents", "follow_ups")
+    homes = data.get("homes") if isinstance(data, dict) else None
+    return {str(k): str(v) for k, v in homes.items()} if isinstance(homes, dict) else {}
 
 
 def build_engine(settings: Settings, db_path: Path | None = None, clock: Clock = utc_now) -> Engine:

@@ -228,11 +228,14 @@ class FailureRule:
     every: int
     kinds: tuple[str, ...]
     times: int | None = None
+    first_tries_only: bool = False  # a sendMessage sent before (same chat, same text) never fails
     seen: int = 0
     failed: int = 0
 
-    def next(self, method: str) -> str | None:
+    def next(self, method: str, repeat: bool = False) -> str | None:
         if self.methods is not None and method not in self.methods:
+            return None
+        if repeat and self.first_tries_only:
             return None
         self.seen += 1
         if self.seen % self.every or (self.times is not None and self.failed >= self.times):
@@ -290,6 +293,7 @@ class FakeBotAPI:
     _closing: asyncio.Event | None = field(default=None, init=False)
     _runner: web.AppRunner | None = field(default=None, init=False)
     _methods: dict[str, str] = field(default_factory=dict, init=False)
+    _sends_seen: set[tuple[str, str]] = field(default_factory=set, init=False)
 
     def __post_init__(self) -> None:
         # Telegram matches method names case-insensitively; records use the documented spelling.
@@ -334,7 +338,7 @@ class FakeBotAPI:
         self.calls.append((method or asked, params))
         if method is None:
             return ApiError(404, "Not Found").response()  # as Telegram; PTB reports it as InvalidToken
-        behaviour = self._behaviour(method)
+        behaviour = self._behaviour(method, params)
         if behaviour == "hang":
             await self._hold(self.hang_seconds)
             return ApiError(504).response()
@@ -352,10 +356,14 @@ class FakeBotAPI:
             await self._hold(self.slow_seconds)
         return response
 
-    def _behaviour(self, method: str) -> str:
+    def _behaviour(self, method: str, params: Json) -> str:
         if method == "sendMessage" and self.plan:
             return self.plan.popleft()
-        triggered = [kind for rule in self.failures if (kind := rule.next(method))]
+        send = (str(params.get("chat_id")), str(params.get("text"))) if method == "sendMessage" else None
+        repeat = send in self._sends_seen
+        if send is not None:
+            self._sends_seen.add(send)
+        triggered = [kind for rule in self.failures if (kind := rule.next(method, repeat))]
         return triggered[0] if triggered else "ok"
 
     async def _hold(self, seconds: float) -> None:
@@ -373,18 +381,21 @@ class FakeBotAPI:
         every: int = 1,
         kinds: Iterable[str] = ("500",),
         times: int | None = None,
+        first_tries_only: bool = False,
     ) -> FailureRule:
         """Make every `every`-th call of `method` (None: any method) fail with `kinds` in turn.
 
         Example: fail(every=5, kinds=("429:1", "500", "hang")) is a 429 storm, 500s and hanging
         requests on a fifth of all calls. The sendMessage `plan`, while not empty, goes first.
+        `first_tries_only`: a sendMessage the bot sent before (same chat and text: a retry) is
+        not counted and never fails, so "a quarter of all messages hang once" replays exactly.
         """
         kinds = tuple(kinds)
         wrong = [k for k in kinds if not KIND.fullmatch(k)]
         if wrong or not kinds or every < 1:
             raise ValueError(f"bad failure rule: every={every}, kinds={kinds}")
         methods = None if method is None else frozenset([method] if isinstance(method, str) else method)
-        rule = FailureRule(methods, every, kinds, times)
+        rule = FailureRule(methods, every, kinds, times, first_tries_only)
         self.failures.append(rule)
         return rule
 
@@ -446,6 +457,18 @@ class FakeBotAPI:
 
     def user_video_note(self, chat_id: ChatId, **who: Unpack[Sender]) -> int:
         return self.user_media(chat_id, "video_note", **who)
+
+    def raw_update(self, payload: Json) -> int:
+        """Any update as JSON, given as-is (malformed ones too: what a newer Bot API, a bug or
+        an attacker could send). Returns the update_id it was given."""
+        update_id = self.next_update_id
+        self.next_update_id += 1
+        update = {"update_id": update_id, **copy.deepcopy(payload)}
+        self._pending.append(update)
+        self.updates[update_id] = update
+        if self._poll:
+            self._poll.wake.set()
+        return update_id
 
     def edited_message(
         self,
@@ -665,7 +688,7 @@ class FakeBotAPI:
         return self._pending[:limit]
 
     def _allowed(self, update: Json) -> bool:
-        kind = next(key for key in update if key != "update_id")
+        kind = next((key for key in update if key != "update_id"), "")
         return kind in self.allowed_updates if self.allowed_updates else kind not in OPT_IN_UPDATES
 
     # --- Bot API methods (api_<documented name>) ----------------------------------------------

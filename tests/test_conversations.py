@@ -1,4 +1,11 @@
-"""Conversation transcripts in tests/conversations/*.yml, readable by werkgroep staff."""
+"""Conversation transcripts in tests/conversations/*.yml, readable by werkgroep staff.
+
+Each step says or taps something and may expect: topic (one id or a list of accepted
+ids), risk, handover, audience, reply_has / reply_has_not (texts), bubbles (how many
+messages the bot sends: no surprise extra ones), staff_alert (true: a message to the
+werkgroep was queued this step; false: none was). An unknown key fails the test, so a
+typo never makes a step pass silently.
+"""
 
 from pathlib import Path
 
@@ -11,21 +18,50 @@ from bot.storage.conversations import ConversationStore
 from bot.storage.db import open_database
 
 FILES = sorted((Path(__file__).parent / "conversations").glob("*.yml"))
+STEP_KEYS = {"say", "tap", "topic", "risk", "handover", "audience", "reply_has", "reply_has_not"}
+STEP_KEYS |= {"bubbles", "staff_alert", "note"}
+
+
+def staff_messages(engine: Engine) -> int:
+    """Messages queued for the werkgroep (anything not addressed to the young person)."""
+    return engine.store.db.execute(
+        "SELECT count(*) FROM outbox WHERE recipient NOT LIKE 'user:%'"
+    ).fetchone()[0]
+
+
+async def run_script(engine: Engine, path: Path) -> None:
+    script = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert set(script) <= {"name", "steps", "about"}, f"{path.name}: unknown keys {sorted(script)}"
+    for number, step in enumerate(script["steps"], 1):
+        where = f"{path.name} step {number}"
+        assert set(step) <= STEP_KEYS, f"{where}: unknown keys {sorted(set(step) - STEP_KEYS)}"
+        before = staff_messages(engine)
+        incoming = Incoming("conv", text=step.get("say", ""), payload=step.get("tap"))
+        outcome = await engine.handle(incoming)
+        topics = step.get("topic", outcome.topic)
+        accepted = topics if isinstance(topics, list) else [topics]
+        assert outcome.topic in accepted, f"{where}: {outcome.topic}"
+        assert outcome.risk.level == step.get("risk", outcome.risk.level), where
+        assert outcome.handover == step.get("handover", outcome.handover), where
+        assert outcome.audience == step.get("audience", outcome.audience), where
+        assert len(outcome.replies) == step.get("bubbles", len(outcome.replies)), f"{where}: {outcome.text!r}"
+        if "staff_alert" in step:
+            assert (staff_messages(engine) > before) == step["staff_alert"], where
+        for words in step.get("reply_has", []):
+            assert words.lower() in outcome.text.lower(), f"{where}: reply lacks {words!r}: {outcome.text!r}"
+        for words in step.get("reply_has_not", []):
+            assert words.lower() not in outcome.text.lower(), f"{where}: reply has {words!r}"
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
 async def test_conversation(parts, tmp_path: Path, path: Path) -> None:
-    script = yaml.safe_load(path.read_text(encoding="utf-8"))
+    await run_script(Engine(parts, ConversationStore(open_database(tmp_path / "c.db"), "t")), path)
+
+
+async def test_an_unknown_key_fails(parts, tmp_path: Path) -> None:
+    """The runner itself: a misspelt expectation must not pass silently."""
+    typo = tmp_path / "typo.yml"
+    typo.write_text("name: x\nsteps:\n  - {say: hoi, reply_hass: [x]}\n", encoding="utf-8")
     engine = Engine(parts, ConversationStore(open_database(tmp_path / "c.db"), "t"))
-    for number, step in enumerate(script["steps"], 1):
-        incoming = Incoming("conv", text=step.get("say", ""), payload=step.get("tap"))
-        outcome = await engine.handle(incoming)
-        where = f"{path.name} step {number}"
-        assert outcome.topic == step.get("topic", outcome.topic), where
-        assert outcome.risk.level == step.get("risk", outcome.risk.level), where
-        assert outcome.handover == step.get("handover", outcome.handover), where
-        assert outcome.audience == step.get("audience", outcome.audience), where
-        for words in step.get("reply_has", []):
-            assert words in outcome.text, f"{where}: reply lacks {words!r}"
-        for words in step.get("reply_has_not", []):
-            assert words not in outcome.text, f"{where}: reply has {words!r}"
+    with pytest.raises(AssertionError, match="unknown keys"):
+        await run_script(engine, typo)

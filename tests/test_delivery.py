@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import pytest
 from telegram import Bot
@@ -108,3 +109,67 @@ async def test_staff_replies_arrive_in_order(api, engine, loop, clock) -> None:
     await rounds(loop, clock, 20)
     texts = [m["text"] for m in api.delivered if m["chat_id"] == USER_CHAT and "bericht" in m["text"]]
     assert texts == [f"Anna (werkgroep): bericht {n}" for n in range(1, 6)]
+
+
+async def test_a_young_persons_reply_is_retried_until_delivered(api, engine, loop, clock) -> None:
+    """5xx, 429 and the 502 page of Telegram's front end for half an hour: no cap, one copy."""
+    api.plan.extend(["ok", *(["500", "502", "429:5"] * 10), "ok"])  # the alert first, then the reply
+    await engine.handle(Incoming("c", text="ik wil er een eind aan maken", deliver_via_outbox=True))
+    await rounds(loop, clock, 40, minutes=0.1)  # 6 s apart: longer than the 4 s backoff cap
+    to_user = [m["text"] for m in api.delivered if m["chat_id"] == USER_CHAT]
+    assert "113" in to_user[0] and len(to_user) == len(set(to_user))  # each reply once
+    assert status(engine) == [("alert", "sent"), ("reply", "sent"), ("reply", "sent")]
+    assert len(api.calls_of("sendMessage")) >= 30  # the failures really happened
+
+
+async def test_only_a_definitive_refusal_is_final(api, engine, loop, clock) -> None:
+    api.plan.extend(["ok", "400:Bad Request: chat not found"])
+    await engine.handle(Incoming("c", text="ik wil er een eind aan maken", deliver_via_outbox=True))
+    await rounds(loop, clock, 3)
+    assert ("reply", "failed") in status(engine)
+    kinds = [kind for kind, _ in status(engine)]
+    assert "user_unreachable" in kinds  # the reply belonged to a person with a case: staff are told
+
+
+async def test_alerts_go_out_before_ordinary_replies(api, engine, clock) -> None:
+    config = engine.desk.config
+    teams = {k: dataclasses.replace(t, chat=f"telegram:{TEAM_CHAT}") for k, t in config.teams.items()}
+    async with Bot(TOKEN, base_url=api.base_url) as bot:
+        transport = TelegramTransport(
+            bot, dataclasses.replace(config, teams=teams), lambda c: 1000 + int(c[1:])
+        )
+        one_at_a_time = DeliveryLoop(engine.store.db, engine.desk, transport, clock, engine.lock, parallel=1)
+        for n in range(5):
+            await engine.handle(Incoming(f"u{n}", text="wat is sexting", deliver_via_outbox=True))
+        await engine.handle(Incoming("u9", text="ik wil er een eind aan maken", deliver_via_outbox=True))
+        await rounds(one_at_a_time, clock, 3, minutes=0)
+    order = [m["chat_id"] for m in api.delivered]
+    assert order[:2] == [TEAM_CHAT, 1009]  # the alert, then the crisis reply, then the rest
+
+
+async def test_an_undelivered_reply_to_a_person_with_a_case_is_reported_once(api, engine, clock) -> None:
+    config = engine.desk.config
+    teams = {k: dataclasses.replace(t, chat=f"telegram:{TEAM_CHAT}") for k, t in config.teams.items()}
+    async with Bot(TOKEN, base_url=api.base_url) as bot:
+        transport = TelegramTransport(bot, dataclasses.replace(config, teams=teams), lambda _: USER_CHAT)
+        watched = DeliveryLoop(
+            engine.store.db,
+            engine.desk,
+            transport,
+            clock,
+            engine.lock,
+            undelivered_after=timedelta(minutes=1),
+        )
+        api.fail("sendMessage", kinds=("502",))  # Telegram's front end is down
+        await engine.handle(Incoming("c", text="ik wil er een eind aan maken", deliver_via_outbox=True))
+        await rounds(watched, clock, 4, minutes=0.5)
+        api.clear_failures()
+        await rounds(watched, clock, 3, minutes=0.1)
+    reported = [m for m in api.delivered if m["chat_id"] == TEAM_CHAT and "niet aan" in m["text"]]
+    assert len(reported) == 1 and "Casus #1" in reported[0]["text"]
+    events = engine.store.db.execute("SELECT COUNT(*) FROM case_events WHERE kind = 'reply_undelivered'")
+    assert events.fetchone()[0] == 1
+    backup = engine.store.db.execute(
+        "SELECT recipient FROM outbox WHERE kind = 'reply_undelivered'"
+    ).fetchall()
+    assert sorted(r[0] for r in backup) == ["staff:coordinator", "team:helmond"]

@@ -69,7 +69,8 @@ async def test_high_risk_with_consent_reaches_staff_and_back(engine: Engine, clo
     assert {r for r, _, _ in to_user} == {"user:jongere-1"}
 
     typed = await say(engine, "hij heeft mn insta ook")
-    assert typed.replies == ()  # the staff member answers now, not the bot
+    # the staff member answers now, not the bot: at most a note that the message reached them
+    assert all("medewerker" in r.text for r in typed.replies)
     assert outbox(engine, "team:")[-1][1:] == ("user_message", "Casus #1 · jongere: hij heeft mn insta ook")
     stopped = await say(engine, "/stop")
     assert "gestopt" in stopped.text and outbox(engine, "team:")[-1][1] == "user_stopped"
@@ -98,11 +99,15 @@ async def test_acute_alerts_at_once_without_a_question(engine: Engine) -> None:
     assert later.text  # not claimed yet: the bot keeps answering
 
 
-async def test_earlier_messages_stay_private_at_acute_risk(engine: Engine) -> None:
-    await say(engine, "mijn ex heet Jeroen de Vries en woont in de Kerkstraat")
-    await say(engine, "ik wil er niet meer zijn")
+async def test_at_acute_risk_staff_see_the_story_and_the_person_is_told(engine: Engine) -> None:
+    """The alert holds the conversation so far (what was said and what the bot answered, with
+    times), not only the message that raised it; the crisis reply says staff can read it."""
+    await say(engine, "mijn vriend van 19 wil dat ik foto's stuur")
+    crisis = await say(engine, "ik wil er niet meer zijn")
+    assert "Die kan dit gesprek lezen" in crisis.replies[0].text
     [(_, _, alert)] = outbox(engine)
-    assert "Kerkstraat" not in alert and "niet meer zijn" in alert
+    assert "10:00 jongere: mijn vriend van 19 wil dat ik foto's stuur" in alert
+    assert "10:00 bot: " in alert and "10:00 jongere: ik wil er niet meer zijn" in alert
 
 
 async def test_unclaimed_case_alerts_again_then_the_backup(engine: Engine, clock: Clock) -> None:

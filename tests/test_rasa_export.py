@@ -14,7 +14,10 @@ import pytest
 import yaml
 
 from bot.common.settings import PROJECT_ROOT
+from bot.engine.actions import action_names
 from bot.engine.dialogue import TurnFacts
+from bot.nlu.intent import IntentGuess
+from bot.rasa.actions import DESK_RULES, REPLY_ACTION, rasa_only_action_names
 from bot.rasa.export import build_project, dump_yaml, export_project
 from bot.rasa.schema import validate_project
 from bot.risk.lexicon import NO_RISK
@@ -70,20 +73,47 @@ def test_nlu_round_trips_our_intents(parts, project) -> None:
     assert not any(intent.startswith("risk/") or intent == "risk_none" for intent, _ in exported)
 
 
-def test_rules_are_what_our_policy_plans(parts, project) -> None:
-    rules = {
+def rules_of(project) -> dict[str, list[str]]:
+    return {
         r["steps"][0]["intent"]: [s["action"] for s in r["steps"][1:]]
         for r in project["data/rules.yml"]["rules"]
     }
+
+
+def test_rules_are_what_our_policy_plans(parts, project) -> None:
+    """Responses only are served by action_reply (so the message passes our risk judge)."""
+    rules = rules_of(project)
     for rule in parts.knowledge.content.rules:
-        if "/" in rule.intent:
+        if "/" in rule.intent or rule.intent in DESK_RULES:
             continue  # a topic/detail intent is exported under its topic (Rasa reads "/" otherwise)
-        planned = parts.policy.plan(TurnFacts(NO_RISK, rule.intent, 1.0, ""), {"audience_asked": True})
-        assert rules[rule.intent] == planned.actions
+        facts = TurnFacts(NO_RISK, IntentGuess(rule.intent, 1.0), "")
+        planned = parts.policy.plan(facts, {"audience_asked": True}).actions
+        if all(name.startswith("utter_") for name in planned):
+            planned = [REPLY_ACTION]
+        assert rules[rule.intent] == planned
     assert rules["sextortion"] == ["action_answer_topic"]
     assert rules["praten-met-iemand"] == rules["mens"] == ["action_answer_topic", "action_offer_human"]
     assert rules["risk_zelfdoding"] == rules["risk_acuut-gevaar"] == ["action_crisis"]
-    assert rules["nlu_fallback"] == ["utter_onbegrepen"]
+    assert rules["nlu_fallback"] == rules["groet"] == [REPLY_ACTION]
+
+
+def test_every_exported_intent_has_a_rule_that_runs_an_action_we_serve(project) -> None:
+    """A response alone never reaches the action server, so it would skip our risk judge; and
+    the steps our engine gives to the desk each have an action that does the same behind Rasa."""
+    rules = rules_of(project)
+    served = action_names() | rasa_only_action_names()
+    intents = {i if isinstance(i, str) else next(iter(i)) for i in project["domain.yml"]["intents"]}
+    assert intents | {"nlu_fallback"} == set(rules)
+    for intent, actions in rules.items():
+        assert actions and actions[0] in served, (intent, actions)
+    assert rules["wis_ja"] == ["action_erase"]
+    assert rules["gemeente"] == ["action_choose_municipality"]
+    assert rules["stop_handover"] == rules["stop"] == ["action_stop_handover"]
+    assert "gemeente" in project["domain.yml"]["entities"]
+    assert project["domain.yml"]["slots"]["municipality"]["mappings"][0] == {
+        "type": "from_entity",
+        "entity": "gemeente",
+    }
 
 
 def test_article_answers_are_conditional_responses(parts, project) -> None:

@@ -97,3 +97,18 @@ def test_both_commands_are_in_the_readme() -> None:
     readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
     assert "python -m bot report --from" in readme and "python -m bot demo-data" in readme
     assert "## Kwaliteitskompas report" in readme
+
+
+def test_the_readme_demo_commands_show_a_full_year_whenever_they_run(tmp_path: Path) -> None:
+    """demo-data without --end fills 2026, the year the README's report command asks for; the
+    year's first week row starts on 1 January, not on the Monday in the year before."""
+    db, out = str(tmp_path / "demo.db"), tmp_path / "report"
+    made = bot(tmp_path, "demo-data", "--db", db)
+    assert made.returncode == 0 and "up to 2026-12-31" in made.stdout, made.stderr
+    year = ("--from", "2026-01-01", "--to", "2026-12-31")
+    assert bot(tmp_path, "report", *year, "--db", db, "--out", str(out)).returncode == 0
+    weeks = read_csv(out / "berichten-per-week.csv")[1:]
+    assert weeks[0][0] == "week 1, 1 jan 2026" and weeks[1][0] == "week 2, 5 jan 2026"
+    assert all(row[1] not in ("0", "<5") for row in weeks[:3])  # the demo year has data from day one
+    months = read_csv(out / "gesprekken-per-maand.csv")[1:]
+    assert len(months) == 12 and all(row[1] != "0" for row in months)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bot.report import write_report
 from bot.report.html import render
-from tests.report_helpers import report_of, write_counts
+from tests.report_helpers import read_csv, report_of, write_counts
 from tests.test_report_data import DURATIONS, SCRIPT
 
 
@@ -105,3 +105,19 @@ def test_feedback_and_next_steps_are_shown_once_counted(tmp_path: Path) -> None:
     results = {r.indicator.id: r for r in report.results}
     assert results["iets-aan-gehad"].measured == "80,0%"  # (30 + 10) of 50
     assert (tmp_path / "out" / "iets-aan-gehad.csv").exists()
+
+
+def test_buttons_and_commands_are_not_reported_as_topics(tmp_path: Path) -> None:
+    """Older versions counted a button turn under its intent ("handover_ja", "start")."""
+    script = [
+        ("2026-03-02", "messages", "", 60),
+        ("2026-03-02", "topic", "sextortion", 40),
+        ("2026-03-02", "topic", "handover_ja", 12),
+        ("2026-03-02", "topic", "start", 8),
+    ]
+    write_counts(tmp_path / "r.db", script)
+    write_report(report_of(tmp_path / "r.db"), tmp_path / "out")
+    topics = {row[0]: row[1] for row in read_csv(tmp_path / "out" / "onderwerp.csv")}
+    assert topics["Knoppen en opdrachten (geen onderwerp)"] == "20" and topics["Totaal"] == "60"
+    html = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert "Handover_ja" not in html and ">Start<" not in html and "Handover ja" not in html

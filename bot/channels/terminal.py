@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import asyncio
 import getpass
+import logging
 from collections.abc import Callable
 
 from bot.channels.delivery import Delivery, DeliveryLoop
+from bot.channels.faults import describe
 from bot.common.pseudonym import pseudonymise
 from bot.engine import Engine
+from bot.engine.failsafe import fail_safe
 from bot.engine.messages import Incoming, Outcome
 from bot.storage.outbox import OutboxMessage
 
+log = logging.getLogger(__name__)
 QUIT = {"/quit", "/exit", "exit", "quit"}
 STAFF_POLL_SECONDS = 1.0
 
@@ -71,11 +75,21 @@ async def chat(
         await poller
 
 
+async def answer(engine: Engine, incoming: Incoming) -> Outcome:
+    """The engine's answer; when the turn fails, the fail-safe's (risk judged, 112/113, staff
+    told at risk). The log gets the kind and place of the error, never the text."""
+    try:
+        return await engine.handle(incoming)
+    except Exception as error:
+        log.error("terminal: a turn failed (%s); answering safely", describe(error))
+        return await fail_safe(engine, incoming)
+
+
 async def _converse(
     engine: Engine, conversation_id: str, read: Callable[[str], str], write: Callable[[str], None]
 ) -> None:
     loop = asyncio.get_running_loop()
-    outcome = await engine.handle(Incoming(conversation_id, payload="/start"))
+    outcome = await answer(engine, Incoming(conversation_id, payload="/start"))
     while True:
         text, payloads = render_outcome(outcome)
         if text.strip():
@@ -87,7 +101,7 @@ async def _converse(
             return
         if typed.lower() in QUIT:
             return
-        if typed.isdigit() and 1 <= int(typed) <= len(payloads):
-            outcome = await engine.handle(Incoming(conversation_id, payload=payloads[int(typed) - 1]))
+        if typed.isascii() and typed.isdigit() and 1 <= int(typed) <= len(payloads):
+            outcome = await answer(engine, Incoming(conversation_id, payload=payloads[int(typed) - 1]))
         else:
-            outcome = await engine.handle(Incoming(conversation_id, text=typed))
+            outcome = await answer(engine, Incoming(conversation_id, text=typed))

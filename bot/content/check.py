@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from bot.content.model import LANGUAGES, NO_RISK_LABEL, Article, Content, Example, Source, Where
+from bot.content.model import LANGUAGES, NO_RISK_LABEL, Article, Contact, Content, Example, Source, Where
 from bot.content.placeholders import content_placeholders
 from bot.content.readability import article_scores, readability_warnings
 from bot.content.render import PLACEHOLDER, Renderer, UnknownPlaceholder
@@ -58,14 +58,25 @@ def _p(where: Where, message: str, warning: bool = False) -> Problem:
     return Problem(where.path, where.line, message, warning)
 
 
+def _renderer(content: Content) -> Renderer:
+    """Contacts with errors (reported by the loader) render as their key, so every text
+    that names one is still checked, and not reported again as an unknown placeholder."""
+    contacts = dict(content.contacts)
+    for key in content.broken_contacts:
+        contacts.setdefault(
+            key, Contact(key, {}, None, None, {}, {}, False, Source("", "", "", ()), Where(content.root, 1))
+        )
+    return Renderer(contacts, content_placeholders(content))
+
+
 def _check_articles(content: Content, topics: set[str]) -> list[Problem]:
     out: list[Problem] = []
-    renderer = Renderer(content.contacts, content_placeholders(content))
+    renderer = _renderer(content)
     for topic, article in content.articles.items():
         if topic not in topics:
             out.append(_p(article.where, f"unknown topic id '{topic}' (not in the taxonomy)"))
         for rel in article.related:
-            if rel not in content.articles or rel == topic:
+            if (rel not in content.articles and rel not in content.unreadable) or rel == topic:
                 out.append(
                     _p(
                         article.related_where,
@@ -151,14 +162,55 @@ def _check_contacts(content: Content) -> list[Problem]:
             )
         if not contact.source.url:
             out.append(_p(contact.where, f"contact '{contact.key}' has no source"))
+        out += [_p(contact.where, f"contact '{contact.key}': {m}") for m in _unsourced_hours(contact)]
     return out
+
+
+TIME = re.compile(r"(?<![\d.:])(\d{1,2})[:.](\d{2})(?!\d)|(?<![\d.:])(\d{1,2})\s*uur")
+ALWAYS = ("24/7", "24 uur", "dag en nacht", "day and night", "24 hours", "dag én nacht")
+
+
+def _times(text: str) -> set[tuple[int, int]]:
+    """'11:00', '8.00 uur' and '11 uur' as (hour, minute)."""
+    return {(int(h or whole), int(m or 0)) for h, m, whole in TIME.findall(text)}
+
+
+def _unsourced_hours(contact: Contact) -> list[str]:
+    """Opening hours, for the engine (`open`) and for people (`hours`), must stand in the
+    contact's source: every time in its `supports`, or "24/7" / "dag en nacht" for `open: always`."""
+    supports = " ".join(contact.source.supports)
+    sourced = _times(supports)
+    out = []
+    for slot in contact.open or ():
+        if slot.start == "00:00" and slot.end == "24:00":
+            if not any(phrase in supports.lower() for phrase in ALWAYS):
+                out.append("'open: always' but the source's supports do not say 24/7 or dag en nacht")
+            continue
+        for text in (slot.start, slot.end):
+            if _times(text) - sourced:
+                out.append(f"opening time {text} does not appear in the source's supports")
+    numbers = {_digits(n) for n in NUMBER.findall(f"{supports} {contact.source.organisation}")}
+    for language, text in contact.hours.items():
+        times = _times(text)
+        for hour, minute in sorted(times - sourced):
+            out.append(
+                f"hours ({language}): {hour:02d}:{minute:02d} does not appear in the source's supports"
+            )
+        for number in NUMBER.findall(TIME.sub(" ", text)):
+            if _digits(number) not in numbers:
+                out.append(f"hours ({language}): '{number}' does not appear in the source")
+    return out
+
+
+FOLLOW_UP_GROUP = "vervolg"  # intents vervolg/<detail>: follow-ups answered from the current topic
 
 
 def _check_examples(content: Content, topics: set[str]) -> list[Problem]:
     out = _same_text_two_intents(content.examples)
     for ex in content.examples:
-        if ex.topic not in topics:
-            out.append(_p(ex.where, f"intent '{ex.intent}' is not a taxonomy topic (or topic/detail)"))
+        if ex.topic not in topics | {FOLLOW_UP_GROUP}:
+            allowed = "a taxonomy topic (or topic/detail, vervolg/detail)"
+            out.append(_p(ex.where, f"intent '{ex.intent}' is not {allowed}"))
     return out
 
 
@@ -199,14 +251,15 @@ def _key(text: str) -> str:
 
 def _check_rules(content: Content, topics: set[str], actions: set[str], builtin: set[str]) -> list[Problem]:
     out = []
-    intents = {ex.intent for ex in content.examples} | builtin
+    intents = {ex.intent for ex in content.examples} | {ex.topic for ex in content.examples} | builtin
     for rule in content.rules:
         if rule.intent not in intents:
             out.append(_p(rule.where, f"rule '{rule.name}': intent '{rule.intent}' has no examples"))
         target = rule.action
         if target.startswith("utter_"):
             name = target.removeprefix("utter_")
-            if name not in content.articles and target not in content.responses:
+            known = content.articles.keys() | content.unreadable  # an unreadable one is reported already
+            if name not in known and target not in content.responses:
                 out.append(
                     _p(
                         rule.where,
@@ -225,7 +278,7 @@ def _check_rules(content: Content, topics: set[str], actions: set[str], builtin:
 
 def _check_response_numbers(content: Content) -> list[Problem]:
     out = []
-    renderer = Renderer(content.contacts, content_placeholders(content))
+    renderer = _renderer(content)
     groups = [
         (content.responses, content.response_sources, {}),
         (content.messages, content.message_sources, ESCALATION_VALUES),

@@ -1,8 +1,9 @@
 """The werkgroep's own settings for escalation, read from escalation/*.yml with file:line problems.
 
-routes.yml (municipalities, teams, staff, re-alert times), office_hours.yml and
-outcomes.yml. A coordinator edits these; `python -m bot check` validates them and the
-bot refuses to start when they are wrong, so a typo never silently drops an alert.
+routes.yml (municipalities, teams, staff, re-alert times), office_hours.yml,
+outcomes.yml, staff_messages.yml and watchdog.yml (the second channel for trouble). A
+coordinator edits these; `python -m bot check` validates them and the bot refuses to
+start when they are wrong, so a typo never silently drops an alert.
 """
 
 from __future__ import annotations
@@ -12,22 +13,30 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from pathlib import Path
 from string import Formatter
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
-from bot.content.yamlsrc import ContentError, LineDict, LineList, Problem, load_yaml
+from bot.content.escalation_schema import (
+    LEVELS,
+    WEEKDAYS,
+    OfficeHoursFile,
+    OutcomesFile,
+    RoutesFile,
+    StaffMessagesFile,
+)
+from bot.content.typed import read_file
+from bot.content.yamlsrc import ContentError, LineDict, Problem, load_yaml
 
-LEVELS = ("acute", "high")
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-CHAT = re.compile(r"^(terminal|telegram:-?\d+)$")
-STAFF_TEXTS = frozenset(
-    {"alert", "realert", "backup", "escalated", "claimed", "user_message", "user_message_acute"}
-    | {"user_stopped", "user_erased", "user_unreachable", "handed_over", "closed", "no_messages"}
-)
-STAFF_FIELDS = frozenset(
-    {"case", "level", "category", "municipality", "team", "time", "messages"}
-    | {"minutes", "staff", "target", "outcome", "text"}
-)
-HH_MM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+__all__ = [
+    "LEVELS",
+    "EscalationConfig",
+    "OfficeHours",
+    "Realert",
+    "Staff",
+    "Team",
+    "WatchdogConfig",
+    "load_escalation",
+    "load_watchdog",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +74,21 @@ class OfficeHours:
 
 
 @dataclass(frozen=True, slots=True)
+class WatchdogConfig:
+    """escalation/watchdog.yml: when the werkgroep hears of trouble by a channel other than
+    Telegram, and where the health endpoint listens. Minutes may be fractions."""
+
+    notify: tuple[str, ...] = ()  # apprise URLs; ${NAME} is read from the environment or .env
+    telegram_down_minutes: float = 5.0
+    loop_down_minutes: float = 1.0
+    acute_unclaimed_minutes: float = 30.0  # office minutes, as the re-alert times
+    undelivered_minutes: float = 1.0  # a reply to a person with a case not delivered by then: staff told
+    check_seconds: float = 15.0
+    health_listen: str = "127.0.0.1:8079"
+    reply_undelivered: str = "Casus #{case}: een bericht aan de jongere kwam na {minutes} minuut niet aan."
+
+
+@dataclass(frozen=True, slots=True)
 class EscalationConfig:
     default_municipality: str
     municipalities: dict[str, str]  # municipality -> team key
@@ -76,6 +100,7 @@ class EscalationConfig:
     hours: OfficeHours
     outcomes: dict[str, str]  # code -> label
     staff_texts: dict[str, str] = field(default_factory=dict)
+    watchdog: WatchdogConfig = field(default_factory=lambda: WatchdogConfig())
 
     def team_of(self, municipality: str | None) -> str:
         return self.municipalities.get(municipality or "", self.municipalities[self.default_municipality])
@@ -106,138 +131,112 @@ class _Problems:
 
 
 def load_escalation(root: Path) -> tuple[EscalationConfig | None, list[Problem]]:
-    """Read the three files; None (with the problems) when any of them is unusable."""
-    p = _Problems()
-    docs = {}
-    for name in ("routes", "office_hours", "outcomes", "staff_messages"):
-        path = root / "escalation" / f"{name}.yml"
-        try:
-            docs[name] = (path, p.mapping(load_yaml(path), path, 1, f"{name}.yml"))
-        except ContentError as exc:
-            p.items += exc.problems
-            docs[name] = (path, LineDict())
+    """Read the settings files; None (with the problems) when any of them has an error."""
+    folder = root / "escalation"
+    problems: list[Problem] = []
+    routes, found = read_file(folder / "routes.yml", RoutesFile, "routes.yml")
+    problems += found
+    hours, found = read_file(folder / "office_hours.yml", OfficeHoursFile, "office_hours.yml")
+    problems += found
+    outcomes, found = read_file(folder / "outcomes.yml", OutcomesFile, "outcomes.yml")
+    problems += found
+    texts, found = read_file(folder / "staff_messages.yml", StaffMessagesFile, "staff_messages.yml")
+    problems += found
+    watchdog = load_watchdog(root, problems)
+    if any(not p.warning for p in problems):
+        return None, problems
+    assert routes.model and hours.model and outcomes.model and texts.model  # no errors: all read
     config = EscalationConfig(
-        **_routes(p, *docs["routes"]),
-        hours=_office_hours(p, *docs["office_hours"]),
-        outcomes=_outcomes(p, *docs["outcomes"]),
-        staff_texts=_staff_texts(p, *docs["staff_messages"]),
+        **_routes(routes.model),
+        hours=_office_hours(hours.model),
+        outcomes=dict(outcomes.model.outcomes),
+        staff_texts=dict(texts.model.messages),
+        watchdog=watchdog,
     )
-    return (None if p.items else config), p.items
+    return config, problems
 
 
-def _routes(p: _Problems, path: Path, data: LineDict) -> dict:
-    teams = {}
-    for key, node in p.mapping(data.get("teams"), path, data.line_of("teams"), "'teams'").items():
-        node = p.mapping(node, path, data["teams"].line_of(key), f"team '{key}'")
-        chat = str(node.get("chat", ""))
-        if not CHAT.match(chat):
-            p.add(path, node.line_of("chat"), f"team '{key}': chat must be 'terminal' or 'telegram:<id>'")
-        teams[str(key)] = Team(str(key), str(node.get("name", key)), chat, str(node.get("backup", "")))
-    staff = _staff(p, path, data, set(teams))
-    for team in teams.values():
-        if team.backup not in staff:
-            p.add(
-                path,
-                data["teams"].line_of(team.key),
-                f"team '{team.key}': backup '{team.backup}' is no staff",
-            )
-    municipalities = {
-        str(m): str(t)
-        for m, t in p.mapping(data.get("municipalities"), path, data.line_of("municipalities"), "x").items()
-    }
-    for m, t in municipalities.items():
-        if t not in teams:
-            p.add(path, data["municipalities"].line_of(m), f"municipality '{m}': unknown team '{t}'")
-    default = str(data.get("default_municipality", ""))
-    if default not in municipalities:
-        p.add(path, data.line_of("default_municipality"), f"default_municipality '{default}' is not listed")
-        municipalities.setdefault(default, next(iter(teams), ""))
-    realert_node = p.mapping(data.get("realert"), path, data.line_of("realert"), "'realert'")
-    realert = {}
-    for level in LEVELS:
-        node = p.mapping(realert_node.get(level), path, realert_node.line_of(level), f"realert '{level}'")
-        realert[level] = Realert(
-            p.minutes(node, "realert_minutes", path, f"realert {level}"),
-            p.minutes(node, "backup_minutes", path, f"realert {level}"),
-        )
-    return {
-        "default_municipality": default,
-        "municipalities": municipalities,
-        "teams": teams,
-        "staff": staff,
-        "realert": realert,
-        "route_wait_minutes": p.minutes(data, "route_wait_minutes", path, "routes"),
-        "case_retention_days": p.minutes(data, "case_retention_days", path, "routes"),
-    }
+WATCHDOG_MINUTES = (
+    "telegram_down_minutes",
+    "loop_down_minutes",
+    "acute_unclaimed_minutes",
+    "undelivered_minutes",
+)
+NOTIFY_URL = re.compile(r"^[a-z][a-z0-9+.-]*://\S+$")
+LISTEN = re.compile(r"^[^\s:]+:\d{1,5}$")
 
 
-def _staff(p: _Problems, path: Path, data: LineDict, teams: set[str]) -> dict[str, Staff]:
-    out: dict[str, Staff] = {}
-    items = data.get("staff")
-    if not isinstance(items, LineList) or not items:
-        p.add(path, data.line_of("staff"), "'staff' must list at least one staff member")
-        return out
-    for i, node in enumerate(items):
-        node = p.mapping(node, path, items.line_of(i), "a staff member")
-        sid, name = str(node.get("id", "")), str(node.get("name", "")).strip()
-        if not sid or not name or sid in out:
-            p.add(path, items.line_of(i), f"staff '{sid}': needs a unique 'id' and a 'name'")
-            continue
-        member_teams = frozenset(str(t) for t in node.get("teams") or [])
-        for unknown in sorted(member_teams - teams):
-            p.add(path, node.line_of("teams"), f"staff '{sid}': unknown team '{unknown}'")
-        telegram = node.get("telegram_user_id")
-        out[sid] = Staff(
-            sid,
-            name,
-            str(node.get("organisation", "")),
-            member_teams,
-            bool(node.get("coordinator", False)),
-            int(telegram) if isinstance(telegram, int) else None,
-        )
-    return out
-
-
-def _office_hours(p: _Problems, path: Path, data: LineDict) -> OfficeHours:
+def load_watchdog(root: Path, problems: list[Problem] | None = None) -> WatchdogConfig:
+    """escalation/watchdog.yml, with its problems added to `problems`."""
+    p = _Problems()
+    path = root / "escalation" / "watchdog.yml"
+    if not path.exists():
+        warning = "missing: the defaults apply, and nobody hears when Telegram is down"
+        if problems is not None:
+            problems.append(Problem(path, 1, warning, True))
+        return WatchdogConfig()
     try:
-        zone = ZoneInfo(str(data.get("timezone", "")))
-    except (ZoneInfoNotFoundError, ValueError):
-        p.add(path, data.line_of("timezone"), "timezone must be a zone name such as Europe/Amsterdam")
-        zone = ZoneInfo("Europe/Amsterdam")
-    weekly = {}
-    weekly_node = p.mapping(data.get("weekly"), path, data.line_of("weekly"), "'weekly'")
-    for day, span in weekly_node.items():
-        line = weekly_node.line_of(day)
-        ok = isinstance(span, list) and len(span) == 2 and all(HH_MM.match(str(t)) for t in span)
-        if day not in WEEKDAYS or not ok or str(span[0]) >= str(span[1]):
-            p.add(path, line, f'\'{day}\': write a weekday and ["09:00", "17:00"] (opening before closing)')
+        data = p.mapping(load_yaml(path), path, 1, "watchdog.yml")
+    except ContentError as exc:
+        p.items += exc.problems
+        data = LineDict()
+    default = WatchdogConfig()
+    values: dict = {}
+    for key in (*WATCHDOG_MINUTES, "check_seconds"):
+        value = data.get(key, getattr(default, key))
+        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+            p.add(path, data.line_of(key), f"'{key}' must be a number above 0")
             continue
-        weekly[WEEKDAYS.index(day)] = (time.fromisoformat(str(span[0])), time.fromisoformat(str(span[1])))
-    holidays = {}
-    items = data.get("holidays") or LineList()
-    for i, node in enumerate(items):
-        try:
-            holidays[date.fromisoformat(str(node["date"]))] = str(node.get("name", ""))
-        except (TypeError, KeyError, ValueError):
-            p.add(path, items.line_of(i), "a holiday needs 'date: YYYY-MM-DD'")
-    return OfficeHours(zone, weekly, holidays)
+        values[key] = float(value)
+    notify = data.get("notify") or []
+    if not isinstance(notify, list) or not all(isinstance(u, str) and NOTIFY_URL.match(u) for u in notify):
+        p.add(path, data.line_of("notify"), "'notify' must list notification URLs such as mailtos://...")
+        notify = []
+    elif not notify:
+        p.items.append(
+            Problem(path, data.line_of("notify"), "no 'notify' URL: nobody hears when Telegram is down", True)
+        )
+    values["notify"] = tuple(notify)
+    listen = str(data.get("health_listen", default.health_listen))
+    if not LISTEN.match(listen):
+        p.add(path, data.line_of("health_listen"), "'health_listen' must be host:port, e.g. 127.0.0.1:8079")
+    else:
+        values["health_listen"] = listen
+    text = data.get("reply_undelivered", default.reply_undelivered)
+    unknown = {f for _, f, _, _ in Formatter().parse(str(text)) if f} - {"case", "minutes"}
+    if unknown:
+        name = sorted(unknown)[0]
+        p.add(path, data.line_of("reply_undelivered"), f"'reply_undelivered': unknown {{{name}}}")
+    else:
+        values["reply_undelivered"] = str(text)
+    if problems is not None:
+        problems += p.items
+    return WatchdogConfig(**values)
 
 
-def _outcomes(p: _Problems, path: Path, data: LineDict) -> dict[str, str]:
-    node = p.mapping(data.get("outcomes"), path, data.line_of("outcomes"), "'outcomes'")
-    if not node:
-        p.add(path, data.line, "'outcomes' must list at least one outcome code")
-    return {str(code): str(label) for code, label in node.items()}
+def _routes(data: RoutesFile) -> dict:
+    staff = {
+        m.id: Staff(m.id, m.name, m.organisation, frozenset(m.teams), m.coordinator, m.telegram_user_id)
+        for m in data.staff
+    }
+    return {
+        "default_municipality": data.default_municipality,
+        "municipalities": dict(data.municipalities),
+        "teams": {k: Team(k, t.name or k, t.chat, t.backup) for k, t in data.teams.items()},
+        "staff": staff,
+        "realert": {
+            level: Realert(times.realert_minutes, times.backup_minutes)
+            for level, times in (("acute", data.realert.acute), ("high", data.realert.high))
+        },
+        "route_wait_minutes": data.route_wait_minutes,
+        "case_retention_days": data.case_retention_days,
+    }
 
 
-def _staff_texts(p: _Problems, path: Path, data: LineDict) -> dict[str, str]:
-    """Every text the desk sends to staff, with only the {names} it fills in."""
-    node = p.mapping(data.get("messages"), path, data.line_of("messages"), "'messages'")
-    texts = {str(k): str(v) for k, v in node.items()}
-    for name in sorted(STAFF_TEXTS - texts.keys()):
-        p.add(path, node.line, f"staff message '{name}' is missing")
-    for name, text in texts.items():
-        unknown = {f for _, f, _, _ in Formatter().parse(text) if f} - STAFF_FIELDS
-        if unknown:
-            p.add(path, node.line_of(name), f"staff message '{name}': unknown {{{sorted(unknown)[0]}}}")
-    return texts
+def _office_hours(data: OfficeHoursFile) -> OfficeHours:
+    weekly = {
+        WEEKDAYS.index(day): (time.fromisoformat(opening), time.fromisoformat(closing))
+        for day, (opening, closing) in data.weekly.items()
+    }
+    holidays = {date.fromisoformat(h.date): h.name for h in data.holidays or ()}
+    return OfficeHours(ZoneInfo(data.timezone), weekly, holidays)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.content.model import Article, Button, Content, Response
-from bot.content.render import Renderer
+from bot.content.model import ALWAYS_OPEN, LANGUAGES, Article, Button, Content, Response
+from bot.content.render import CLOSED_NOW, MAYBE_CLOSED, Renderer, contact_line
 
 MORE_PAYLOAD = "/meer"
 
@@ -44,6 +44,38 @@ class Knowledge:
         buttons = [Button(self.label("more", language), MORE_PAYLOAD)] if index + 1 < len(parts) else []
         body = f"{part.title}\n\n{self.renderer.render(part.text, language)}"
         return Text(body, (*buttons, *self.related(article, language)))
+
+    def detail(self, topic: str, audience: str, language: str, detail: str) -> tuple[int, Text] | None:
+        """The "meer" part of a topic that answers a follow-up detail, with its index."""
+        parts = self.content.articles[topic].text(audience, language).more
+        for index, part in enumerate(parts):
+            if part.detail == detail:
+                return index, self.more(topic, audience, language, index) or Text("")
+        return None
+
+    def open_day_and_night(self, language: str) -> str:
+        """The contacts open at every hour, one line each: what to lead with at night."""
+        lines = [
+            f"- {contact_line(c, language)}" for c in self.content.contacts.values() if c.open == ALWAYS_OPEN
+        ]
+        return "\n".join(lines)
+
+    def open_now_block(self, text: str) -> str | None:
+        """The open-now list inside a text, if it has one (to show it once per conversation)."""
+        for language in LANGUAGES:
+            lead = self.response("utter_open_now", language).text
+            if f"\n\n{lead}\n" in text:
+                return text[text.index(f"\n\n{lead}\n") :]
+        return None
+
+    def with_open_now(self, text: Text) -> Text:
+        """A text that sends someone to a service that is (or may be) closed now ends with
+        what is open day and night, so nobody is left at a closed door at 23:00."""
+        for language in LANGUAGES:
+            if any(marks[language] in text.text for marks in (CLOSED_NOW, MAYBE_CLOSED)):
+                lead = self.response("utter_open_now", language).text
+                return Text(f"{text.text}\n\n{lead}\n{self.open_day_and_night(language)}", text.buttons)
+        return text
 
     def related(self, article: Article, language: str) -> tuple[Button, ...]:
         return tuple(self.topic_button(t, language) for t in article.related if t in self.content.articles)

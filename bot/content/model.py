@@ -39,6 +39,7 @@ class MorePart:
     title: str
     text: str
     where: Where
+    detail: str | None = None  # the follow-up this part answers: "betalen", "al-verspreid", ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +63,7 @@ class Article:
     texts: dict[tuple[str, str], ArticleText]  # (audience, language) -> text, fallbacks resolved
     fallbacks: dict[str, str]  # audience -> audience it falls back to
     review_where: Where | None = None  # line of reviewed_on, for the review warning
+    open_points: tuple[str, ...] = ()  # what only the werkgroep can confirm (`open_points:`)
 
     @property
     def differs_by_audience(self) -> bool:
@@ -70,6 +72,21 @@ class Article:
 
     def text(self, audience: str, language: str) -> ArticleText:
         return self.texts.get((audience, language)) or self.texts[("jongere", language)]
+
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@dataclass(frozen=True, slots=True)
+class OpenSlot:
+    """Weekly opening hours in Dutch local time; "24:00" closes at midnight."""
+
+    days: tuple[str, ...]
+    start: str  # "HH:MM"
+    end: str  # "HH:MM"
+
+
+ALWAYS_OPEN = (OpenSlot(WEEKDAYS, "00:00", "24:00"),)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +100,7 @@ class Contact:
     local: bool
     source: Source
     where: Where
+    open: tuple[OpenSlot, ...] | None = None  # None: hours unknown (the site has them)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,3 +148,5 @@ class Content:
     messages: dict[str, dict[str, Response]] = field(default_factory=dict)  # escalation texts
     escalation: EscalationConfig | None = None  # routes, office hours, outcomes (bot.content.escalation)
     message_sources: tuple[Source, ...] = ()
+    unreadable: set[str] = field(default_factory=set)  # topics whose article file has errors
+    broken_contacts: set[str] = field(default_factory=set)  # contacts with errors (reported once)

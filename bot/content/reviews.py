@@ -15,6 +15,9 @@ from bot.content.model import Article, Where
 from bot.content.yamlsrc import Problem
 
 TO_CONFIRM = "te bevestigen"  # reviewed_by "werkgroep, te bevestigen": nobody has checked it yet
+# The response (intents/responses.yml) that tells users the content still awaits the werkgroep's
+# review; the bot adds it to its privacy and about answers while `awaiting_review` is not empty.
+REVIEW_NOTICE = "utter_review_pending"
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +27,21 @@ class ReviewDue:
     reviewed_on: date | None  # None when the date is missing or not a date
     reasons: tuple[str, ...]
     overdue: bool  # past its review date (a valid one), not only awaiting a first review
+
+
+def signed(article: Article) -> bool:
+    """A person signed the article: "werkgroep, te bevestigen" (or any "te bevestigen") is nobody."""
+    return bool(article.reviewed_by.strip()) and TO_CONFIRM not in article.reviewed_by.lower()
+
+
+def awaiting_review(articles: Iterable[Article]) -> list[str]:
+    """Topics nobody of the werkgroep has signed yet."""
+    return sorted(a.topic for a in articles if not signed(a))
+
+
+def review_notice(articles: Iterable[Article]) -> str | None:
+    """The response to add to the privacy/about answer, or None once every article is signed."""
+    return REVIEW_NOTICE if awaiting_review(articles) else None
 
 
 def parse_day(text: str) -> date | None:
@@ -52,7 +70,7 @@ def review_due(article: Article, today: date) -> ReviewDue | None:
         overdue = today > due
         if overdue:
             reasons.append(f"review was due {due} (every {article.review_every_months} months)")
-    if TO_CONFIRM in article.reviewed_by.lower():
+    if not signed(article):
         reasons.append(f"reviewed_by '{article.reviewed_by}': human review still due")
     if not reasons:
         return None
@@ -86,8 +104,9 @@ def _not_a_date(text: str) -> str:
     return f"reviewed_on '{text}' is not a date (YYYY-MM-DD)"
 
 
-def format_report(due: list[ReviewDue], today: date) -> str:
-    """The --reviews report: file:line, article, last review and every reason."""
+def format_report(due: list[ReviewDue], today: date, unsigned: int = 0, notice: bool = True) -> str:
+    """The --reviews report: file:line, article, last review and every reason; then how many
+    articles nobody signed yet, and whether the notice for users exists (`notice`)."""
     if not due:
         return f"No article is due for review on {today}."
     rows = [f"{len(due)} article(s) due for review on {today}, oldest first:"]
@@ -95,5 +114,11 @@ def format_report(due: list[ReviewDue], today: date) -> str:
         rows.append(
             f"{d.where.path}:{d.where.line}: {d.topic} (reviewed {d.reviewed_on or '?'}): "
             + "; ".join(d.reasons)
+        )
+    if unsigned:
+        state = "present" if notice else "MISSING"
+        rows.append(
+            f"{unsigned} article(s) not signed by the werkgroep yet; the notice telling users so "
+            f"('{REVIEW_NOTICE}' in intents/responses.yml) is {state}."
         )
     return "\n".join(rows)

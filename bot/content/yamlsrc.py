@@ -17,8 +17,10 @@ except AttributeError:  # pragma: no cover - PyYAML without libyaml
 class LineDict(dict):
     """A mapping with the line of the mapping itself and of each key."""
 
-    line: int = 0
-    key_lines: dict[str, int]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.line = 1  # an empty or missing file: its problems point at line 1
+        self.key_lines: dict[str, int] = {}
 
     def line_of(self, key: str) -> int:
         return self.key_lines.get(key, self.line)
@@ -27,8 +29,10 @@ class LineDict(dict):
 class LineList(list):
     """A sequence with the line of each item."""
 
-    line: int = 0
-    item_lines: list[int]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.line = 1
+        self.item_lines: list[int] = []
 
     def line_of(self, index: int) -> int:
         return self.item_lines[index] if index < len(self.item_lines) else self.line

@@ -17,6 +17,10 @@ from bot.content.escalation import EscalationConfig, Staff
 from bot.content.knowledge import Knowledge, Text
 from bot.content.model import Button
 from bot.desk.hours import describe_opening, is_open, office_minutes_between
+from bot.desk.notify import LEVEL_LABEL as LEVEL_LABEL  # re-exported: the staff group titles topics with it
+from bot.desk.notify import Notifier
+from bot.desk.places import SKIP, match_place
+from bot.desk.reading import urgency
 from bot.storage.cases import Case, CaseStore
 from bot.storage.conversations import ConversationStore
 from bot.storage.counters import Counters
@@ -24,8 +28,7 @@ from bot.storage.outbox import Outbox
 from bot.storage.purge import erase_before, erase_conversation
 
 MUNICIPALITY_INTENT = "gemeente"
-SKIP_MUNICIPALITY = "geen"
-LEVEL_LABEL = {"acute": "ACUUT", "high": "hoog risico"}
+SKIP_MUNICIPALITY = SKIP
 COLLEAGUE = {"nl": "een collega", "en": "a colleague"}
 ERASED_OUTCOME = "gewist-door-jongere"
 
@@ -50,7 +53,7 @@ class UserTurn:
     remembered_municipality: str | None = None  # named earlier in this conversation
 
 
-class Desk:
+class Desk(Notifier):
     def __init__(
         self,
         store: CaseStore,
@@ -93,13 +96,33 @@ class Desk:
             return []
         if case.status == "routing":
             chosen = turn.municipality if turn.municipality != SKIP_MUNICIPALITY else None
-            self._route(case, chosen, turn.now, "user", current=turn.text)
+            # A typed "Deurne" is the answer, shown as the municipality: not a shared message.
+            said = turn.text if turn.municipality is None else ""
+            self._route(case, chosen, turn.now, "user", current=said)
             if turn.municipality is None:
                 self._relay(self.store.get(case.id), turn)
             return [self.knowledge.message("handover_accepted", turn.language), self._wait_notice(turn)]
         if turn.municipality is None and not turn.accepted:
             self._relay(case, turn)
         return []
+
+    def where_it_stands(self, case: Case, turn: UserTurn) -> list[Text]:
+        """For a "Ja" (or "/mens") while a case is already open: never silence, say where it is."""
+        if case.status == "routing":
+            question = self.knowledge.message("ask_municipality", turn.language)
+            return [Text(question.text, self.municipality_buttons())]
+        if case.status == "claimed" and case.claimed_by:
+            return [
+                self.knowledge.message("staff_joined", turn.language, staff=self._name_of(case.claimed_by))
+            ]
+        return [self.knowledge.message("handover_accepted", turn.language), self._wait_notice(turn)]
+
+    def _named(self, turn: UserTurn) -> str | None:
+        """The municipality named this turn, else one named earlier in the conversation."""
+        if turn.municipality and turn.municipality != SKIP_MUNICIPALITY:
+            return turn.municipality
+        remembered = turn.remembered_municipality
+        return remembered if remembered in self.config.municipalities else None
 
     def municipality_buttons(self) -> tuple[Button, ...]:
         """One button per municipality in routes.yml, and one to skip."""
@@ -108,17 +131,22 @@ class Desk:
         return (*buttons, Button("Zeg ik liever niet", payload.format(SKIP_MUNICIPALITY)))
 
     def match_municipality(self, text: str) -> str | None:
-        """A typed answer such as "deurne" or "ik woon in gemert-bakel"."""
-        lowered = f" {text.lower()} "
-        for name in self.config.municipalities:
-            if f" {name.lower()} " in lowered or f" {name.lower().replace('-', ' ')} " in lowered:
-                return name
-        return None
+        """A typed answer to the municipality question: "deurne", "helmnd" (typos forgiven),
+        "ik zit op school in gemert"; SKIP_MUNICIPALITY for "zeg ik liever niet" / "weet ik
+        niet"; None when the text names no municipality of routes.yml."""
+        return match_place(text, self.config.municipalities)
 
     def _acute(self, case: Case | None, turn: UserTurn) -> list[Text]:
         if case is None:
+            place = self._named(turn)  # named earlier: that municipality's team reads it
             opened = self._open(
-                turn, "acute", "acute", "acute", status="open", team=self.config.team_of(None)
+                turn,
+                "acute",
+                "acute",
+                "acute",
+                status="open",
+                municipality=place,
+                team=self.config.team_of(place),
             )
             self._alert(opened, turn.now, current=turn.text)
             return self._closed_notice(turn)
@@ -126,7 +154,7 @@ class Desk:
             self.store.update(case.id, level="acute", category=turn.risk_category)
             self.store.log(case.id, "escalated", "system", turn.now, "acute")
             if case.status == "routing":
-                self._route(case, None, turn.now, "system", current=turn.text)
+                self._route(case, self._named(turn), turn.now, "system", current=turn.text)
             else:
                 self._to_staff(self.store.get(case.id), "escalated", turn.now, turn.text)
             return self._closed_notice(turn)
@@ -138,13 +166,13 @@ class Desk:
         self.counters.add(turn.now, "handover", "accepted")
         route_by = turn.now + timedelta(minutes=self.config.route_wait_minutes)
         opened = self._open(turn, "high", "asked", "high, consent", status="routing", route_by=iso(route_by))
-        if turn.remembered_municipality:
-            self._route(opened, turn.remembered_municipality, turn.now, "user")
+        if self._named(turn):
+            self._route(opened, self._named(turn), turn.now, "user")
             return [self.knowledge.message("handover_accepted", turn.language), self._wait_notice(turn)]
         question = self.knowledge.message("ask_municipality", turn.language)
         return [Text(question.text, self.municipality_buttons())]
 
-    def _open(self, turn: UserTurn, level: str, consent: str, detail: str, **fields: str) -> Case:
+    def _open(self, turn: UserTurn, level: str, consent: str, detail: str, **fields: str | None) -> Case:
         """A new case for this conversation, with its first audit event."""
         case_id = self.store.open(
             turn.conversation_id, level, turn.risk_category, consent, opened_at=iso(turn.now), **fields
@@ -188,6 +216,7 @@ class Desk:
             self.store.update(case.id, erase_requested=1)
             self.store.log(case.id, "erase_requested", "user", now)
             erase_before(self.store.db, conversation_id, case.opened_at)
+            self._to_staff(case, "user_erase_requested", now)
             return True
         if case is not None:
             self.store.update(
@@ -230,8 +259,10 @@ class Desk:
         case = self.store.get(case_id) if case_id is not None else None
         self.store.log(case.id if case else None, "refused", staff_id[:40], now, f"{action}: {reason}")
 
-    def case_for_staff(self, staff_id: str, case_id: int) -> Case:
-        """The case, if this staff member may act on it; else NotAllowed (the caller audits it)."""
+    def case_for_staff(self, staff_id: str, case_id: int, closed_too: bool = False) -> Case:
+        """The case, if this staff member may act on it; else NotAllowed (the caller audits it).
+
+        `closed_too`: to read a closed case, which only a coordinator may until it is purged."""
         case = self.store.get(case_id)
         member = self.config.staff.get(staff_id)
         reason = None
@@ -241,26 +272,59 @@ class Desk:
             reason = "onbekende casus"
         elif not member.may_act_on(case.team or ""):
             reason = "casus van een ander team"
-        elif not case.active:
+        elif not case.active and not (closed_too and member.coordinator):
             reason = "casus is al afgesloten"
         if reason:
             raise NotAllowed(reason)
         return case
 
     def visible_cases(self, staff_id: str) -> list[Case]:
+        """Open cases this staff member may act on, the most urgent first (see reading.urgency)."""
         member = self.staff(staff_id)
-        return [c for c in self.store.active() if member.may_act_on(c.team or "")]
+        return sorted((c for c in self.store.active() if member.may_act_on(c.team or "")), key=urgency)
+
+    def readable_closed(self, staff_id: str) -> list[Case]:
+        """Closed cases whose conversation is still kept: a coordinator may read them until the purge."""
+        return self.store.closed_with_text() if self.staff(staff_id).coordinator else []
 
     def claim(self, staff_id: str, case_id: int, now: datetime) -> Case:
+        """One claimer per case: a case someone else holds moves only by a handover or a
+        coordinator's take-over. Claiming your own case again changes nothing."""
         case = self.case_for_staff(staff_id, case_id)
         if case.status == "routing":
             raise NotAllowed("de jongere kiest nog een gemeente")
+        if case.status == "claimed" and case.claimed_by == staff_id:
+            return case
+        if case.status == "claimed":
+            holder = self._name_of(case.claimed_by)
+            raise NotAllowed(f"{holder} heeft deze casus al; vraag {holder} om hem over te dragen")
         member = self.staff(staff_id)
+        if not self._was_claimed(case):
+            self._measure(case, "alert_to_claim", now)  # the first claim of a case, counted once
         self.store.update(case.id, status="claimed", claimed_by=staff_id)
         self.store.log(case.id, "claimed", staff_id, now)
-        self._measure(case, "alert_to_claim", now)
         self._to_staff(case, "claimed", now, staff=member.name)
         self._to_user(case, "staff_joined", now, staff=member.name)
+        return self.store.get(case.id)
+
+    def take_over(self, staff_id: str, case_id: int, now: datetime) -> Case:
+        """A coordinator takes a claimed case over (the claimer is ill, gone, or stuck): audited,
+        the first claimer told, the young person told who reads along now."""
+        case = self.case_for_staff(staff_id, case_id)
+        member = self.staff(staff_id)
+        if not member.coordinator:
+            raise NotAllowed("alleen een coördinator kan een casus overnemen")
+        if case.status != "claimed":
+            return self.claim(staff_id, case_id, now)
+        if case.claimed_by == staff_id:
+            return case
+        previous = case.claimed_by or ""
+        self.store.update(case.id, claimed_by=staff_id)
+        self.store.log(case.id, "taken_over", staff_id, now, previous)
+        self._to_staff(case, "taken_over", now, staff=member.name, target=self._name_of(previous))
+        if previous in self.config.staff:
+            self._staff_message(case, f"staff:{previous}", "taken_over_you", now, staff=member.name)
+        self._to_user(case, "handed_over", now, staff=member.name)
         return self.store.get(case.id)
 
     def reply(self, staff_id: str, case_id: int, text: str, now: datetime) -> int:
@@ -287,12 +351,17 @@ class Desk:
         to_staff: str | None = None,
         to_team: str | None = None,
     ) -> Case:
-        """To a colleague (who then has it claimed) or to another team (open for them)."""
+        """To a colleague (who then has it claimed) or to another team (open for them).
+
+        A claimed case is handed over by its claimer (or a coordinator), nobody else."""
         case = self.case_for_staff(staff_id, case_id)
+        self._holder_or_coordinator(case, staff_id)
         if to_staff is not None:
             colleague = self.config.staff.get(to_staff)
             if colleague is None or not colleague.may_act_on(case.team or ""):
                 raise NotAllowed("die collega hoort niet bij dit team")
+            if case.status == "claimed" and case.claimed_by == to_staff:
+                raise NotAllowed(f"{colleague.name} heeft deze casus al")
             self.store.update(case.id, status="claimed", claimed_by=to_staff)
             target = colleague.name
             self._to_user(case, "handed_over", now, staff=colleague.name)
@@ -312,7 +381,10 @@ class Desk:
         return self.store.get(case.id)
 
     def close(self, staff_id: str, case_id: int, outcome: str, now: datetime) -> Case:
+        """Close with an outcome code. After /wis the conversation is erased in this
+        transaction: the caller runs storage.purge.erase_now once it has committed."""
         case = self.case_for_staff(staff_id, case_id)
+        self._holder_or_coordinator(case, staff_id)
         if outcome not in self.config.outcomes:
             raise NotAllowed(f"onbekende uitkomst '{outcome}'")
         self.store.update(case.id, status="closed", outcome=outcome, closed_at=iso(now))
@@ -333,6 +405,18 @@ class Desk:
         if case is not None and case.team:
             self.store.log(case.id, "user_unreachable", "system", now)
             self._to_staff(case, "user_unreachable", now)
+
+    def _holder_or_coordinator(self, case: Case, staff_id: str) -> None:
+        if case.status == "claimed" and case.claimed_by != staff_id and not self.staff(staff_id).coordinator:
+            holder = self._name_of(case.claimed_by)
+            raise NotAllowed(f"{holder} heeft deze casus; alleen {holder} of de coördinator kan dit")
+
+    def _name_of(self, staff_id: str | None) -> str:
+        member = self.config.staff.get(staff_id or "")
+        return member.name if member else (staff_id or "iemand anders")
+
+    def _was_claimed(self, case: Case) -> bool:
+        return any(kind == "claimed" for kind, *_ in self.store.events(case.id))
 
     def _measure(self, case: Case, kind: str, now: datetime) -> None:
         if case.alerted_at:
@@ -370,73 +454,3 @@ class Desk:
             self._to_staff(case, "realert", now, minutes=str(due))
             return 1
         return 0
-
-    # --- notifications ---------------------------------------------------------------
-
-    def _alert(self, case: Case, now: datetime, current: str = "") -> None:
-        self.store.update(case.id, alerted_at=iso(now))
-        self.store.log(case.id, "alerted", "system", now, case.team or "")
-        self._to_staff(case, "alert", now, current)
-
-    def _to_staff(self, case: Case, kind: str, now: datetime, current: str = "", **values: str) -> None:
-        self._staff_message(case, f"team:{case.team}", kind, now, current, **values)
-
-    def _staff_message(
-        self,
-        case: Case,
-        recipient: str,
-        kind: str,
-        now: datetime,
-        current: str = "",
-        **values: str,
-    ) -> None:
-        fields = {
-            "case": str(case.id),
-            "level": LEVEL_LABEL.get(case.level, case.level),
-            "category": case.category or "-",
-            "municipality": case.municipality or f"niet gezegd ({self.config.default_municipality})",
-            "team": case.team or "-",
-            "time": _local_time(self.config, now),
-            "messages": self._shared_messages(case, current) if kind in ("alert", "escalated") else "",
-            **values,
-        }
-        text = self.config.staff_texts[kind].format_map(_Missing(fields))
-        buttons = _claim_buttons(case.id) if kind in ("alert", "realert", "backup", "escalated") else ()
-        self.outbox.add(recipient, kind, text, now, case.id, buttons)
-
-    def _to_user(self, case: Case, name: str, now: datetime, **values: str) -> int:
-        language = self._language(case.conversation_id)
-        text = self.knowledge.message(name, language, **values)
-        return self.outbox.add(f"user:{case.conversation_id}", name, text.text, now, case.id, text.buttons)
-
-    def _shared_messages(self, case: Case, current: str) -> str:
-        """Recent messages only when the user said yes; at acute risk only the message that
-        raised it (`current`, this turn's, not yet in the transcript); later ones are relayed."""
-        lines = [] if case.consent == "acute" else self.store.recent_messages(case.conversation_id)
-        lines += [current] if current.strip() else []
-        if not lines:
-            return self.config.staff_texts["no_messages"]
-        return "\n".join(f"› {line}" for line in lines)
-
-    def _language(self, conversation_id: str) -> str:
-        return (self.conversations.load_slots(conversation_id) or {}).get("language", "nl")
-
-
-def _claim_buttons(case_id: int) -> tuple[Button, ...]:
-    """Oppakken, Overdragen, Afsluiten: what the staff group's buttons send back."""
-    return (
-        Button("Oppakken", f"claim:{case_id}"),
-        Button("Overdragen", f"handover:{case_id}"),
-        Button("Afsluiten", f"close:{case_id}"),
-    )
-
-
-def _local_time(config: EscalationConfig, now: datetime) -> str:
-    return now.astimezone(config.hours.zone).strftime("%d-%m-%Y %H:%M")
-
-
-class _Missing(dict):
-    """format_map that leaves an unknown {name} visible instead of failing an alert."""
-
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"

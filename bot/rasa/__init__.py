@@ -5,6 +5,7 @@ project from our content, checked by schema.py because Rasa itself cannot be ins
 """
 
 __all__ = [
+    "actions",
     "adapter",
     "checker",
     "consistency",
@@ -13,6 +14,7 @@ __all__ = [
     "executor",
     "export",
     "intents",
+    "reply",
     "schema",
     "server",
 ]

@@ -64,3 +64,20 @@ def risk_of(state: dict[str, Any]) -> RiskAssessment:
     if level not in RANK:
         return NO_RISK
     return RiskAssessment(level, risk.get("category"), risk.get("signal"))
+
+
+def this_turn(state: dict[str, Any]) -> list[dict[str, Any]]:
+    """The events since the person's latest message: what earlier actions of this turn did.
+
+    Rasa may call several of our actions for one message (a rule with two steps); each call
+    carries the events of the ones before it."""
+    events = list(state.get("events") or [])
+    starts = [i for i, e in enumerate(events) if isinstance(e, dict) and e.get("event") == "user"]
+    return events[starts[-1] + 1 :] if starts else events
+
+
+def slot_set_this_turn(state: dict[str, Any], slot: str, value: Any) -> bool:
+    return any(
+        e.get("event") == "slot" and e.get("name") == slot and e.get("value") == value
+        for e in this_turn(state)
+    )

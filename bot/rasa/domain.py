@@ -13,6 +13,7 @@ from bot.content.knowledge import MORE_PAYLOAD, Knowledge, Text
 from bot.content.model import AUDIENCES, LANGUAGES
 from bot.engine.actions import action_names
 from bot.engine.actions.base import DEFAULT_AUDIENCE_BY_TOPIC
+from bot.rasa.actions import MUNICIPALITY_ENTITY, MUNICIPALITY_SLOT, STOPPED, rasa_only_action_names
 from bot.rasa.intents import FALLBACK_INTENT, RasaIntent
 from bot.rasa.schema import FORMAT_VERSION
 
@@ -37,9 +38,16 @@ SLOTS: dict[str, dict[str, Any]] = {
     "more_index": {"type": "any", "influence_conversation": False, "mappings": _CUSTOM},
     "handover": {
         "type": "categorical",
-        "values": ["offered", "alerted", "accepted"],
+        "values": ["offered", "alerted", "accepted", STOPPED],
         "influence_conversation": False,
         "mappings": _CUSTOM,
+    },
+    # The municipality chosen with a button (/gemeente{"gemeente": "Deurne"}) or typed; an acute
+    # case later in the conversation goes to its team.
+    MUNICIPALITY_SLOT: {
+        "type": "text",
+        "influence_conversation": False,
+        "mappings": [{"type": "from_entity", "entity": MUNICIPALITY_ENTITY}, *_CUSTOM],
     },
 }
 
@@ -48,10 +56,10 @@ def build_domain(knowledge: Knowledge, intents: list[RasaIntent]) -> dict[str, A
     return {
         "version": FORMAT_VERSION,
         "intents": [i.name for i in intents if i.name != FALLBACK_INTENT],  # Rasa declares it itself
-        "entities": ["audience", "language"],
+        "entities": ["audience", "language", MUNICIPALITY_ENTITY],
         "slots": SLOTS,
         "responses": {**_short_responses(knowledge), **_article_responses(knowledge)},
-        "actions": sorted(action_names()),
+        "actions": sorted(action_names() | rasa_only_action_names()),
     }
 
 

@@ -1,8 +1,11 @@
 """The intents of the exported Rasa project, each with its examples and what our policy runs for it.
 
 The actions come from our own Policy, asked once per intent, so the exported rules cannot drift
-from what the engine does. What a rule cannot say is left out: the engine's slot-dependent steps
-(asking who is talking, "not understood twice"), and risk as a second signal beside the topic.
+from what the engine does. Every rule runs an action we serve, so every message passes our risk
+judge: a plan of responses only becomes action_reply, and the steps the engine hands straight to
+the desk (a municipality, /stop, /wis confirmed) get the actions of bot/rasa/actions.py. What a
+rule cannot say is left out: the engine's slot-dependent steps (asking who is talking, "not
+understood twice"); high risk is added by the action server (the offer after a topic answer).
 
 Risk: the acute categories (zelfdoding, acuut-gevaar) are exported as intents risk_<category>,
 routed to action_crisis, so a Rasa deployment can recognise a crisis at all. High-risk categories
@@ -20,6 +23,8 @@ from bot.content.taxonomy import FALLBACK_TOPIC
 from bot.engine import EngineParts
 from bot.engine.commands import BUTTON_INTENTS
 from bot.engine.dialogue import TurnFacts
+from bot.nlu.intent import IntentGuess
+from bot.rasa.actions import DESK_RULES, REPLY_ACTION
 from bot.rasa.adapter import INTENT_ALIASES, RISK_INTENT_PREFIX
 from bot.risk.lexicon import NO_RISK, RiskAssessment
 from bot.risk.model import ACUTE_CATEGORIES
@@ -63,7 +68,19 @@ def _risk_examples(content: Content) -> dict[str, list[str]]:
     return out
 
 
-def _actions(parts: EngineParts, intent: str, risk: RiskAssessment = NO_RISK) -> tuple[str, ...]:
+def planned(parts: EngineParts, intent: str, risk: RiskAssessment = NO_RISK) -> tuple[str, ...]:
     """What the engine's policy plans for this intent on a fresh turn, audience already asked."""
-    plan = parts.policy.plan(TurnFacts(risk, intent, 1.0, ""), {"audience_asked": True})
+    plan = parts.policy.plan(TurnFacts(risk, IntentGuess(intent, 1.0), ""), {"audience_asked": True})
     return tuple(plan.actions)
+
+
+def _actions(parts: EngineParts, intent: str, risk: RiskAssessment = NO_RISK) -> tuple[str, ...]:
+    """The rule's actions: the policy's plan; for the steps the engine gives straight to the
+    desk, the action that does it behind Rasa; a plan of responses only is served by
+    action_reply, so the message passes our risk judge (a response never calls the server)."""
+    if intent in DESK_RULES and risk is NO_RISK:
+        return DESK_RULES[intent]
+    plan = planned(parts, intent, risk)
+    if plan and all(name.startswith("utter_") for name in plan):
+        return (REPLY_ACTION,)
+    return plan

@@ -45,8 +45,9 @@ def make_report(db_path: Path, content_dir: Path, period: Period, made_on: date)
     escalation, problems = load_escalation(content_dir)
     outcomes = escalation.outcomes if escalation else {}
     kompas, kompas_problems = load_kompas(content_dir, taxonomy, outcomes)
-    if kompas is None or problems:
-        raise ReportError("escalation/ has problems (run 'python -m bot check')", problems + kompas_problems)
+    errors = [p for p in problems + kompas_problems if not p.warning]
+    if kompas is None or errors:
+        raise ReportError("escalation/ has problems (run 'python -m bot check')", errors)
     db = open_database(db_path)
     try:
         counts = read_counts(db.conn, period)

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.content.taxonomy import CONVERSATION_TOPICS, FALLBACK_TOPIC
-from bot.report.data import Counts, median_and_p90, month_start, week_start
+from bot.report.data import Counts, median_and_p90
 from bot.report.indicators import Result, evaluate, format_minutes, indicator_table
 from bot.report.kompas import Kompas
 from bot.report.metrics import DURATION_KINDS, LABELS, label
 from bot.report.observations import Facts, observations
-from bot.report.published import Published, series
+from bot.report.published import BUTTONS_KEY, Published
 from bot.report.suppress import MIN_COUNT, Cell, primary
 from bot.report.svg import bars, columns
 from bot.report.tables import (
@@ -98,7 +98,7 @@ def build_report(
     kompas: Kompas, counts: Counts, published: Published, outcomes: dict[str, str], made_on: date
 ) -> Report:
     results = [evaluate(i, published, counts) for i in kompas.indicators]
-    risk_months = series(counts, "risk", month_start)
+    risk_months = published.series[("risk", "month")]
     facts = Facts(published, counts, results, risk_months)
     risk = series_table("risicosignalen-per-maand", "Risicosignalen per maand", "maand", risk_months, False)
     sections = (
@@ -118,8 +118,8 @@ def _ambitions(kompas: Kompas, results: list[Result]) -> Section:
 
 
 def _output(counts: Counts, published: Published, risk: Table) -> Section:
-    weeks = _month_ticks(series(counts, "messages", week_start))
-    months = series(counts, "conversations", month_start)
+    weeks = _month_ticks(published.series[("messages", "week")])
+    months = published.series[("conversations", "month")]
     conversations = series_table("gesprekken-per-maand", "Gesprekken per maand", "maand", months, False)
     topics = _points(r for r in _table(published, "topic").rows if r.label not in CONVERSATION_LABELS)
     handover = plain_table(*SPECS["handover"][:3], published.metrics["handover"], _labeller("handover"))
@@ -160,7 +160,7 @@ def _learn(kompas: Kompas, facts: Facts) -> Section:
 
 
 def _appendix(counts: Counts, published: Published, risk: Table) -> Section:
-    weeks = series(counts, "messages", week_start)
+    weeks = published.series[("messages", "week")]
     tables = (
         _table(published, "topic"),
         series_table("berichten-per-week", "Berichten per week", "week", weeks, True),
@@ -244,7 +244,7 @@ SPECS = {
     "next_step": ("volgende-stap", "Wat ga je nu doen?", "antwoord", False),
     "outcome": ("afsluiting-zaken", "Zaken naar afsluiting", "afsluiting", True),
 }
-CONVERSATION_LABELS = {label("topic", t) for t in CONVERSATION_TOPICS if t != FALLBACK_TOPIC}
+CONVERSATION_LABELS = {label("topic", t) for t in (*CONVERSATION_TOPICS, BUTTONS_KEY) if t != FALLBACK_TOPIC}
 TOPIC_CAPTION = "Berichten per onderwerp, zonder groeten en bedankjes. De hele tabel staat in de bijlage."
 OUTPUT_INTRO = (
     "Wat de bot deed: hoeveel gesprekken en berichten er waren, van wie, waarover en in welke taal, "

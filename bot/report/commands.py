@@ -16,7 +16,7 @@ from bot.content.taxonomy import load_taxonomy
 from bot.content.yamlsrc import Problem
 from bot.report import ReportError, make_report, write_report
 from bot.report.data import Period
-from bot.report.demo import RealDataError, fill_demo
+from bot.report.demo import DEMO_END, RealDataError, fill_demo
 from bot.report.kompas import load_kompas
 from bot.storage.db import open_database
 
@@ -30,7 +30,9 @@ def add_report_arguments(sub: argparse._SubParsersAction) -> None:
     demo = sub.add_parser("demo-data", help="fill a database with a made-up year of counters")
     demo.add_argument("--db", help="SQLite file (default: the bot's, BOT_DB_PATH)")
     demo.add_argument("--days", type=int, default=365, help="number of days (default 365)")
-    demo.add_argument("--end", type=_day, help="last day (default: 31 December of this year)")
+    demo.add_argument(
+        "--end", type=_day, default=DEMO_END, help=f"last day (default {DEMO_END}: the README's demo year)"
+    )
     demo.add_argument("--seed", type=int, default=2026, help="random seed (same seed, same numbers)")
     demo.add_argument("--force", action="store_true", help="write even beside real conversations")
 
@@ -60,7 +62,7 @@ def run_demo_data(args: argparse.Namespace, settings: Settings) -> int:
         print("demo-data: escalation/ has problems, or --days is below 1", file=sys.stderr)
         return 1
     db_path = Path(args.db) if args.db else settings.db_path
-    end = args.end or date(date.today().year, 12, 31)
+    end = args.end
     db = open_database(db_path)
     try:
         made = fill_demo(

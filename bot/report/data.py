@@ -82,11 +82,14 @@ def month_start(day: date) -> date:
 def buckets(
     daily: dict[date, int], period: Period, start_of: Callable[[date], date]
 ) -> list[tuple[date, int]]:
-    """Sum days into weeks or months; every bucket of the period is listed, empty ones as 0."""
+    """Sum days into weeks or months; every bucket of the period is listed, empty ones as 0.
+
+    A bucket is dated by its first day inside the period: a year's first week starts on
+    1 January, not on the Monday before it in the previous year."""
     sums: dict[date, int] = defaultdict(int)
     day = period.start
     while day <= period.end:
-        sums[start_of(day)] += daily.get(day, 0)
+        sums[max(start_of(day), period.start)] += daily.get(day, 0)
         day += timedelta(days=1)
     return sorted(sums.items())
 

@@ -45,6 +45,11 @@ FEEDBACK = {"nuttig": 55, "niet-nuttig": 18, "weet-wat-ik-kan-doen": 27}
 NEXT_STEP = {"praten-vertrouwd": 48, "melden": 17, "niets": 35}
 
 
+# The demo year is fixed, so the README's `report --from 2026-01-01 --to 2026-12-31` always
+# shows it, whatever year it is run in.
+DEMO_END = date(2026, 12, 31)
+
+
 class RealDataError(Exception):
     """The database holds real conversations; demo counts would mix with them."""
 

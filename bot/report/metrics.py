@@ -78,6 +78,8 @@ LABELS: dict[str, dict[str, str]] = {
         "wat-kan-jij": "Wat kan de bot",
         "buiten-scope": "Buiten het thema",
         "onbegrepen": "Niet begrepen",
+        "steun": "Steun (iemand van streek)",
+        "knoppen": "Knoppen en opdrachten (geen onderwerp)",
     },
     "risk_level": {"acute": "Acuut", "high": "Hoog"},
     "risk_category": {

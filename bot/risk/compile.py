@@ -1,11 +1,15 @@
-"""Compile escalation/risk.yml into a RiskDetector, reporting problems as file:line."""
+"""Compile escalation/risk.yml into a RiskDetector, reporting problems as file:line.
+
+risk.yml may name phrase lists in other files (`phrase_lists:`, beside risk.yml): acute
+phrases in more languages, each list with the signal it adds to and its sources.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from bot.content.yamlsrc import LineDict, LineList, Problem
-from bot.nlu.normalise import Normaliser
+from bot.content.yamlsrc import ContentError, LineDict, LineList, Problem, load_yaml
+from bot.nlu.normalise import Normaliser, squeeze
 from bot.nlu.phrases import Pattern, compile_pattern
 from bot.risk.lexicon import RiskDetector, Signal
 from bot.risk.model import RiskModelSettings
@@ -17,11 +21,13 @@ def build_detector(
     raw: LineDict, path: Path, normaliser: Normaliser, categories: set[str]
 ) -> tuple[RiskDetector, list[Problem]]:
     problems: list[Problem] = []
-    negations = frozenset(normaliser(" ".join(str(n) for n in raw.get("negations") or [])).tokens)
+    negations = frozenset(
+        squeeze(t) for t in normaliser(" ".join(str(n) for n in raw.get("negations") or [])).tokens
+    )
 
-    def patterns(node: object, line: int, what: str) -> tuple[Pattern, ...]:
+    def patterns(node: object, line: int, what: str, where: Path = path) -> tuple[Pattern, ...]:
         if not isinstance(node, LineList) or not node:
-            problems.append(Problem(path, line, f"{what} must be a non-empty list of phrases"))
+            problems.append(Problem(where, line, f"{what} must be a non-empty list of phrases"))
             return ()
         out = []
         for i, phrase in enumerate(node):
@@ -29,7 +35,7 @@ def build_detector(
             if not pattern.parts or pattern.parts[0].kind == "gap" or pattern.parts[-1].kind == "gap":
                 problems.append(
                     Problem(
-                        path,
+                        where,
                         node.line_of(i),
                         f"phrase '{phrase}' is empty or starts/ends with '...'",
                     )
@@ -43,6 +49,8 @@ def build_detector(
         str(name): patterns(value, concepts_node.line_of(name), f"concept '{name}'")
         for name, value in concepts_node.items()
     }
+    signal_ids = {str(n.get("id", "")) for n in raw.get("signals") or [] if isinstance(n, LineDict)}
+    extra = _phrase_lists(raw, path, signal_ids, patterns, problems)
     signals = []
     for i, node in enumerate(raw.get("signals") or []):
         line = raw["signals"].line_of(i)
@@ -52,6 +60,14 @@ def build_detector(
         signal = _signal(node, path, concepts, categories, patterns, problems)
         if signal is not None:
             signals.append(signal)
+            # a list in another language is a signal of its own, right after the one it extends,
+            # so an alert says the language ("suicidal-thoughts:tr")
+            for language, phrases in extra.get(signal.id, {}).items():
+                signals.append(
+                    Signal(
+                        f"{signal.id}:{language}", signal.level, signal.category, phrases, (), signal.unless
+                    )
+                )
     idioms = patterns(raw.get("not_risk"), raw.line_of("not_risk"), "'not_risk'")
     for idiom in idioms:
         if any(p.kind == "gap" for p in idiom.parts):
@@ -59,7 +75,75 @@ def build_detector(
                 Problem(path, raw.line_of("not_risk"), f"idiom '{idiom.source}' may not use '...'")
             )
     hypothetical = patterns(raw.get("hypothetical"), raw.line_of("hypothetical"), "'hypothetical'")
-    return RiskDetector(signals, list(idioms), list(hypothetical), negations), problems
+    frames = patterns(raw["frames"], raw.line_of("frames"), "'frames'") if "frames" in raw else ()
+    return RiskDetector(signals, list(idioms), list(hypothetical), negations, list(frames)), problems
+
+
+LIST_SOURCE_FIELDS = ("organisation", "url", "checked")
+
+
+def _phrase_lists(
+    raw: LineDict, path: Path, signal_ids: set[str], patterns, problems
+) -> dict[str, dict[str, tuple[Pattern, ...]]]:
+    """Phrases from the files named under `phrase_lists`, by the signal they extend and language.
+
+    Every list says its language, its signal and where its phrases come from (at least one
+    source with organisation, url and the date it was checked).
+    """
+    out: dict[str, dict[str, tuple[Pattern, ...]]] = {}
+    names = raw.get("phrase_lists") or LineList()
+    if not isinstance(names, LineList):
+        problems.append(
+            Problem(path, raw.line_of("phrase_lists"), "'phrase_lists' must be a list of file names")
+        )
+        return out
+    for i, name in enumerate(names):
+        file = path.parent / str(name)
+        try:
+            data = load_yaml(file)
+        except ContentError as exc:
+            problems.extend(
+                exc.problems
+                if file.exists()
+                else [Problem(path, names.line_of(i), f"phrase list '{name}' not found")]
+            )
+            continue
+        lists = data.get("lists") if isinstance(data, LineDict) else None
+        if not isinstance(lists, LineList) or not lists:
+            problems.append(Problem(file, getattr(data, "line", 1), "'lists' must be a non-empty list"))
+            continue
+        for j, node in enumerate(lists):
+            if not isinstance(node, LineDict):
+                problems.append(Problem(file, lists.line_of(j), "a phrase list must be a mapping"))
+                continue
+            signal = str(node.get("signal", ""))
+            if signal not in signal_ids:
+                problems.append(Problem(file, node.line_of("signal"), f"unknown signal '{signal}'"))
+                continue
+            language = str(node.get("language") or "").strip()
+            if not language:
+                problems.append(Problem(file, node.line, "a phrase list needs its 'language'"))
+                continue
+            _check_sources(node, file, problems)
+            found = patterns(node.get("phrases"), node.line_of("phrases"), f"'{signal}' phrases", file)
+            lists_of = out.setdefault(signal, {})
+            lists_of[language] = (*lists_of.get(language, ()), *found)
+    return out
+
+
+def _check_sources(node: LineDict, file: Path, problems: list[Problem]) -> None:
+    sources = node.get("sources")
+    if not isinstance(sources, LineList) or not sources:
+        problems.append(
+            Problem(
+                file, node.line_of("sources"), "a phrase list needs 'sources' (where its phrases come from)"
+            )
+        )
+        return
+    for k, source in enumerate(sources):
+        missing = [f for f in LIST_SOURCE_FIELDS if not isinstance(source, LineDict) or not source.get(f)]
+        if missing:
+            problems.append(Problem(file, sources.line_of(k), f"source needs {', '.join(missing)}"))
 
 
 def read_model_settings(

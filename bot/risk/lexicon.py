@@ -1,17 +1,21 @@
 """Risk on every message, before the intent: level and category from a lexicon kept as data.
 
 The lexicon (escalation/risk.yml) has phrases, concept combinations, idioms that are
-not risk and negations. Matching runs on skeleton tokens (every doubled letter single),
-so "doooood", "d00d" and "dood" are the same word; multi-word phrases are also searched
-in the text with all spaces removed, so "zelf moord" and zero-width splits still match.
+not risk, negations and frames. Matching runs on skeleton tokens (every doubled letter
+single), so "doooood", "d00d" and "dood" are the same word; multi-word phrases are also
+searched in the text with all spaces removed, so "zelf moord" and zero-width splits still
+match, and in the words a joined word was made of ("ikwildood" is "ik wil dood"). A long
+message is read in overlapping windows, so a pair of concepts far apart in a long story
+does not make a signal, while every passage is still read.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.nlu.normalise import Normalised
+from bot.nlu.normalise import Normalised, squeeze
 from bot.nlu.phrases import BARRIER, Pattern, Squashed
 
 Level = Literal["acute", "high", "none"]
@@ -30,6 +34,43 @@ class RiskAssessment:
 
 
 NO_RISK = RiskAssessment("none", None, None)
+REPLY_LANGUAGES = frozenset({"nl", "en"})
+
+
+def phrase_language(risk: RiskAssessment) -> str | None:
+    """The language of the phrase list that fired ("suicidal-thoughts:tr" -> "tr"), or None.
+
+    A crisis found in a language the bot does not answer in (tr, ar, pl) should be answered
+    in both Dutch and English: this says when.
+    """
+    if not risk.signal or ":" not in risk.signal or risk.signal.startswith("model:"):
+        return None
+    return risk.signal.rsplit(":", 1)[1]
+
+
+WINDOW = 120  # words judged together; a longer message is read in windows of this many words
+STEP = 60  # windows overlap by half, so two phrases up to STEP words apart share a window
+
+
+def windows(tokens: tuple[str, ...], size: int = WINDOW, step: int = STEP) -> Iterator[tuple[str, ...]]:
+    """The whole message if it is short, else overlapping windows over its whole length."""
+    if len(tokens) <= size:
+        yield tokens
+        return
+    for start in range(0, len(tokens) - (size - step), step):
+        yield tokens[start : start + size]
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """The lexicon's verdict on one passage, and what the judge needs to weigh the model."""
+
+    assessment: RiskAssessment
+    found_any: bool = False  # a signal fired, or one of its phrases occurs (not negated)
+    acute_seen: bool = False  # a phrase of an acute signal occurs, not negated
+    acute_negated: bool = False  # one occurs only negated ("ik wil geen zelfmoord plegen")
+    framed: bool = False  # a frame: a question about what we will do, or blaming oneself
+    hypothetical: bool = False  # a question about someone imagined, not a disclosure
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,11 +98,16 @@ class RiskDetector:
         idioms: list[Pattern],
         hypothetical: list[Pattern],
         negations: frozenset[str],
+        frames: list[Pattern] | None = None,
     ) -> None:
         self.signals = sorted(signals, key=lambda s: -RANK[s.level])
         self.idioms = [(idiom, idiom.anchor) for idiom in idioms]
         self.hypothetical = hypothetical
         self.negations = negations
+        self.frames = frames or []
+        # phrases that are evidence on their own (concept words like "nu" or "die" are not)
+        self.phrase_sources = frozenset(p.source for s in signals for p in s.phrases)
+        self.acute_sources = frozenset(p.source for s in signals if s.level == "acute" for p in s.phrases)
         patterns = {
             p.source: p for s in signals for p in (*s.phrases, *s.unless, *(q for g in s.all_of for q in g))
         }
@@ -85,13 +131,40 @@ class RiskDetector:
         ]
 
     def assess(self, message: Normalised) -> RiskAssessment:
-        tokens = self._without_idioms(message.skeleton)
+        """The highest level in any window of the message, or where joined words are read apart."""
+        best = NO_RISK
+        for passage in self.passages(message):
+            found = self.examine(passage).assessment
+            if RANK[found.level] > RANK[best.level]:
+                best = found
+        return best
+
+    def passages(self, message: Normalised) -> Iterator[tuple[str, ...]]:
+        """Skeleton windows over the message, and the passages around joined words read apart."""
+        for window in (*windows(message.tokens), *message.apart):
+            yield tuple(squeeze(t) for t in window)
+
+    def examine(self, skeleton: tuple[str, ...]) -> Finding:
+        """One passage of skeleton tokens: the verdict, and what frames or denies it."""
+        tokens = self._without_idioms(skeleton)
         if not tokens:
-            return NO_RISK
-        found = self._phrases_found(tokens)
+            return Finding(NO_RISK)
+        found, negated = self._phrases_found(tokens)
+        hypothetical = self._is_hypothetical(tokens)
+        verdict = self._verdict(found, hypothetical)
+        found_any = verdict.is_risk or not self.phrase_sources.isdisjoint(found)
+        return Finding(
+            verdict,
+            found_any=found_any,
+            acute_seen=not self.acute_sources.isdisjoint(found),
+            acute_negated=not self.acute_sources.isdisjoint(negated),
+            framed=not found_any and _any_in(self.frames, tokens),  # only weighed when nothing was found
+            hypothetical=hypothetical,
+        )
+
+    def _verdict(self, found: set[str], hypothetical: bool) -> RiskAssessment:
         if not found:
             return NO_RISK
-        hypothetical = self._is_hypothetical(tokens)
         for signal, phrases, groups, unless in self.combinations:
             if signal.level == "high" and hypothetical:
                 continue
@@ -107,10 +180,11 @@ class RiskDetector:
         return self._is_hypothetical(self._without_idioms(message.skeleton))
 
     def _is_hypothetical(self, tokens: tuple[str, ...]) -> bool:
-        return any(p.find(tokens, frozenset()) == "yes" for p in self.hypothetical)
+        return _any_in(self.hypothetical, tokens)
 
-    def _phrases_found(self, tokens: tuple[str, ...]) -> set[str]:
-        """Sources of every phrase in the message, as words or written without spaces.
+    def _phrases_found(self, tokens: tuple[str, ...]) -> tuple[set[str], set[str]]:
+        """Sources of every phrase in the message, as words or written without spaces, and
+        of those found only negated.
 
         A phrase found only with a negation before it ("niet dood") counts as absent,
         also in the spaceless text.
@@ -132,7 +206,7 @@ class RiskDetector:
                 and pattern.in_squashed(squashed)
             ):
                 found.add(pattern.source)
-        return found
+        return found, negated - found
 
     def _without_idioms(self, tokens: tuple[str, ...]) -> tuple[str, ...]:
         """Replace idiom spans ("dood van het lachen") by a barrier no phrase can cross."""
@@ -146,3 +220,13 @@ class RiskDetector:
                 if all(p.accepts(t) for p, t in zip(idiom.parts, out[start : start + n], strict=True)):
                     out[start : start + n] = [BARRIER] * n
         return tuple(out)
+
+
+def _any_in(patterns: list[Pattern], tokens: tuple[str, ...]) -> bool:
+    """Whether one of the patterns occurs (negations not weighed); cheap filters first."""
+    words = frozenset(tokens)
+    heads = frozenset(t[:2] for t in tokens)
+    return any(
+        (p.anchor is None or p.anchor in words) and p.heads <= heads and p.find(tokens, frozenset()) == "yes"
+        for p in patterns
+    )

@@ -34,14 +34,16 @@ class RiskModel:
         self.acute = np.array([c in ACUTE_CATEGORIES for c in classes])
         self.high = np.array([c not in ACUTE_CATEGORIES and c != NO_RISK_LABEL for c in classes])
 
-    def assess(self, vector: SparseVector) -> RiskAssessment:
+    def assess(self, vector: SparseVector, acute: bool = True) -> RiskAssessment:
+        """Acute, high or none; with `acute` off only high or none (a denied acute phrase)."""
         if not vector.index.size:
             return NO_RISK
         probs = self.model.probabilities(vector)
-        for level, mask, threshold in (
+        levels = (
             ("acute", self.acute, self.thresholds.acute),
             ("high", self.high, self.thresholds.high),
-        ):
+        )
+        for level, mask, threshold in levels if acute else levels[1:]:
             if probs[mask].sum() >= threshold:
                 category = self.model.classes[int(np.where(mask, probs, -1.0).argmax())]
                 return RiskAssessment(level, category, f"model:{category}")

@@ -11,6 +11,7 @@ from sqlite_utils import Database
 from bot.common.clock import iso
 
 ACTIVE = ("routing", "open", "claimed")
+ERASED = "gewist"  # a case's conversation id once its conversation is erased
 FIELDS = (
     "id",
     "conversation_id",
@@ -123,6 +124,34 @@ class CaseStore:
         return self.db.execute(
             "SELECT staff, text, at FROM case_notes WHERE case_id = ? ORDER BY id", [case_id]
         ).fetchall()
+
+    def transcript(
+        self, conversation_id: str, limit: int | None = None, until: str | None = None
+    ) -> list[tuple[str, str, str]]:
+        """(at, who, text) of the conversation as kept, oldest first: who is "in" (the young
+        person), "out" (the bot) or "staff" (what the werkgroep sent them in a case).
+        `limit`: only the latest so many; `until`: nothing written after that moment."""
+        rows = self.db.execute(
+            "SELECT at, who, text, n FROM ("
+            " SELECT at, direction AS who, text, id AS n, 0 AS src FROM messages"
+            "  WHERE conversation_id = ? AND text != ''"
+            " UNION ALL"
+            " SELECT o.created_at, 'staff', o.text, o.id, 1 FROM outbox o"
+            "  WHERE o.recipient = ? AND o.case_id IS NOT NULL AND o.kind = 'staff_reply'"
+            ") WHERE at <= ? ORDER BY at DESC, src DESC, n DESC LIMIT ?",
+            [conversation_id, f"user:{conversation_id}", until or "9999", -1 if limit is None else limit],
+        ).fetchall()
+        return [(at, who, text) for at, who, text, _ in reversed(rows)]
+
+    def closed_with_text(self) -> list[Case]:
+        """Closed cases whose conversation is not erased yet, newest first."""
+        rows = self.db.execute(
+            f"SELECT {', '.join(FIELDS)} FROM cases WHERE status = 'closed' AND conversation_id != ? "
+            "AND EXISTS (SELECT 1 FROM conversations c WHERE c.id = cases.conversation_id) "
+            "ORDER BY closed_at DESC, id DESC",
+            [ERASED],
+        ).fetchall()
+        return [Case(*r) for r in rows]
 
     def recent_messages(self, conversation_id: str, limit: int = 6) -> list[str]:
         """The young person's latest typed messages, oldest first."""

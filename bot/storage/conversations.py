@@ -76,3 +76,22 @@ class ConversationStore:
             "VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)",
             [(conversation_id, e.kind, e.level, e.category, e.signal, message_id, now) for e in events],
         )
+
+    def remember_history(
+        self, conversation_id: str, channel: str, slots: dict[str, Any], rows: list[tuple[str, str, str]]
+    ) -> None:
+        """Messages that came before this conversation reached us: (direction, text, at), as
+        another system (Rasa's tracker) kept them; the conversation row is made if needed.
+        Inside the caller's transaction."""
+        conn = self.db.conn
+        first = min((at for _, _, at in rows), default=None)
+        if first is not None:
+            conn.execute(
+                "INSERT INTO conversations (id, key_id, channel, slots, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
+                [conversation_id, self.key_id, channel, json.dumps(slots), first, first],
+            )
+        conn.executemany(
+            "INSERT INTO messages (conversation_id, direction, text, at) VALUES (?, ?, ?, ?)",
+            [(conversation_id, direction, text, at) for direction, text, at in rows],
+        )

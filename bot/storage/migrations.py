@@ -170,3 +170,15 @@ def m005_channel_ingestion(db: Database) -> None:
     db["case_topics"].create(
         {"case_id": int, "chat": str, "thread": int, "anchor_message": int}, pk="case_id"
     )
+
+
+@MIGRATIONS()
+def m006_parked_updates(db: Database) -> None:
+    # An update that could not be handled even by the fail-safe, or that the channel's
+    # library could not parse, is parked: kept (without its text) for staff to see in
+    # `python -m bot health` and `python -m bot staff`, never retried. `failure` holds the
+    # kind of error only (e.g. "OverflowError"), never content.
+    db["inbox"].add_column("state", str, not_null_default="pending")
+    db["inbox"].add_column("failure", str)
+    db["inbox"].add_column("parked_at", str)
+    db["inbox"].create_index(["state", "update_id"])

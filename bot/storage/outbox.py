@@ -1,14 +1,22 @@
 """Notifications as rows: written in the caller's transaction, delivered later, never lost.
 
-Staff alerts are retried until a send is confirmed (at least once; each carries its
-case number so a repeat is recognisable). Telegram has no idempotent send, so a
-message to a young person is retried at most once after a timeout and is otherwise
-marked uncertain, which staff see in the case.
+Deliver until delivered: a failure that proves nothing arrived (5xx, 429, no connection)
+is retried without a cap, after the server's retry_after or a backoff capped at a few
+seconds, so a crisis reply goes out within seconds of the channel coming back. Telegram
+has no idempotent send, so only a timeout (maybe delivered) limits a message to a young
+person to one more try, after which it is 'uncertain'; only a definitive refusal
+(blocked bot, chat gone) makes it 'failed'. Staff alerts carry their case number, so a
+repeat is recognisable: they are sent again after any timeout.
+
+A message to a young person with an active case is linked to that case, so staff see
+whether the bot's replies (the crisis reply first of all) reached them. Alerts and
+messages to a person with an acute case go out before ordinary replies.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -16,10 +24,12 @@ from sqlite_utils import Database
 
 from bot.common.clock import iso
 from bot.content.model import Button
+from bot.storage.cases import ACTIVE
 
-MAX_BACKOFF_SECONDS = 300
-MAX_USER_ATTEMPTS = 5  # errors that surely did not deliver (5xx, network down before sending)
-MAX_USER_TIMEOUTS = 2  # the first send plus one retry
+MAX_BACKOFF_SECONDS = 4  # low, so a backlog goes out within seconds of the channel's return
+MAX_USER_TIMEOUTS = 2  # the first send plus one retry: at most one extra copy
+UNDELIVERED_KIND = "reply_undelivered"  # the case event that staff were told
+_ACTIVE = ", ".join(f"'{status}'" for status in ACTIVE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,10 +42,20 @@ class OutboxMessage:
     buttons: tuple[Button, ...]
     attempts: int
     timeouts: int
+    created_at: str = ""
 
     @property
     def to_user(self) -> bool:
         return self.recipient.startswith("user:")
+
+
+@dataclass(frozen=True, slots=True)
+class Undelivered:
+    """A person with an active case whose oldest waiting message is older than the limit."""
+
+    case_id: int
+    since: str  # created_at of the oldest waiting message
+    kind: str
 
 
 class Outbox:
@@ -52,6 +72,8 @@ class Outbox:
         buttons: tuple[Button, ...] = (),
     ) -> int:
         """Queue a notification (inside the caller's transaction)."""
+        if case_id is None and recipient.startswith("user:"):
+            case_id = self._active_case(recipient.removeprefix("user:"))
         cur = self.db.conn.execute(
             "INSERT INTO outbox (case_id, recipient, kind, text, buttons, status, due_at, created_at) "
             "VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)",
@@ -67,38 +89,56 @@ class Outbox:
         )
         return int(cur.lastrowid)
 
-    def due(self, now: datetime, recipients: tuple[str, ...] | None = None) -> list[OutboxMessage]:
-        """Pending messages that are due, oldest first; only the first pending one per
-        recipient, so messages to one person go out in order."""
+    def due(
+        self,
+        now: datetime,
+        recipients: Collection[str] | None = None,
+        busy: Collection[str] = (),
+        limit: int | None = None,
+        accepts: Callable[[str], bool] | None = None,
+    ) -> list[OutboxMessage]:
+        """Pending messages that are due: only the first pending one per recipient, so messages
+        to one person go out in order, and none to a recipient in `busy` (a send under way).
+
+        Staff messages and messages to a person with an acute case come first, then the rest,
+        each oldest first.
+        """
         rows = self.db.execute(
-            "SELECT id, case_id, recipient, kind, text, buttons, attempts, timeouts, due_at FROM outbox "
-            "WHERE status = 'pending' AND id IN "
-            "(SELECT MIN(id) FROM outbox WHERE status = 'pending' GROUP BY recipient) ORDER BY id"
+            "SELECT o.id, o.case_id, o.recipient, o.kind, o.text, o.buttons, o.attempts, o.timeouts,"
+            " o.created_at, o.due_at,"
+            " CASE WHEN o.recipient NOT LIKE 'user:%' THEN 0"
+            f" WHEN EXISTS (SELECT 1 FROM cases k WHERE k.conversation_id = substr(o.recipient, 6)"
+            f"  AND k.level = 'acute' AND k.status IN ({_ACTIVE})) THEN 0 ELSE 1 END AS priority"
+            " FROM outbox o WHERE o.status = 'pending' AND o.id IN"
+            " (SELECT MIN(id) FROM outbox WHERE status = 'pending' GROUP BY recipient)"
+            " ORDER BY priority, o.id"
         ).fetchall()
         out = []
+        moment = iso(now)
         for row in rows:
-            if row[8] > iso(now) or (recipients is not None and row[2] not in recipients):
+            if row[9] > moment or row[2] in busy or (recipients is not None and row[2] not in recipients):
+                continue
+            if accepts is not None and not accepts(row[2]):
                 continue
             buttons = tuple(Button(t, p) for t, p in json.loads(row[5] or "[]"))
-            out.append(OutboxMessage(row[0], row[1], row[2], row[3], row[4], buttons, row[6], row[7]))
+            out.append(OutboxMessage(row[0], row[1], row[2], row[3], row[4], buttons, row[6], row[7], row[8]))
+            if limit is not None and len(out) >= limit:
+                break
         return out
 
     def sent(self, message_id: int, now: datetime) -> None:
         self._finish(message_id, "sent", now)
 
     def failed(self, message_id: int, now: datetime) -> None:
+        """A definitive refusal: the bot is blocked, the chat is gone. Never tried again."""
         self._finish(message_id, "failed", now)
 
     def retry(self, message: OutboxMessage, now: datetime, wait_seconds: float | None = None) -> None:
-        """Try again later: after the server's retry_after, or with doubling backoff.
-
-        A message to a young person that failed this often is given up as failed.
-        """
+        """Surely not delivered: try again after the server's retry_after, or after a short
+        backoff (1, 2, 4, 4, ... seconds). No cap on attempts: a reply is never given up
+        while nothing arrived."""
         attempts = message.attempts + 1
-        if message.to_user and attempts >= MAX_USER_ATTEMPTS:
-            self.failed(message.id, now)
-            return
-        wait = wait_seconds if wait_seconds is not None else min(MAX_BACKOFF_SECONDS, 2**attempts)
+        wait = wait_seconds if wait_seconds is not None else min(MAX_BACKOFF_SECONDS, 2 ** (attempts - 1))
         self.db.conn.execute(
             "UPDATE outbox SET attempts = ?, due_at = ? WHERE id = ?",
             [attempts, iso(now + timedelta(seconds=wait)), message.id],
@@ -123,6 +163,45 @@ class Outbox:
         return self.db.execute(
             "SELECT id, kind, recipient, status FROM outbox WHERE case_id = ? ORDER BY id", [case_id]
         ).fetchall()
+
+    def undelivered(self, now: datetime, older_than: timedelta) -> list[Undelivered]:
+        """People with an active case whose message has waited longer than `older_than`, and
+        whose case staff were not yet told about since that message was written."""
+        rows = self.db.execute(
+            "SELECT o.case_id, MIN(o.created_at), o.kind FROM outbox o JOIN cases k ON k.id = o.case_id"
+            f" WHERE o.status = 'pending' AND o.recipient LIKE 'user:%' AND k.status IN ({_ACTIVE})"
+            " AND o.created_at <= ? AND NOT EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = o.case_id"
+            f"  AND e.kind = '{UNDELIVERED_KIND}' AND e.at >= o.created_at)"
+            " GROUP BY o.case_id ORDER BY o.case_id",
+            [iso(now - older_than)],
+        ).fetchall()
+        return [Undelivered(r[0], r[1], r[2]) for r in rows]
+
+    def waiting_for_user(self, case_id: int, now: datetime, older_than: timedelta) -> int:
+        """How many messages to the young person of a case have waited longer than `older_than`,
+        or could not be delivered (failed, uncertain)."""
+        return self.db.execute(
+            "SELECT COUNT(*) FROM outbox WHERE case_id = ? AND recipient LIKE 'user:%'"
+            " AND (status IN ('failed', 'uncertain') OR (status = 'pending' AND created_at <= ?))",
+            [case_id, iso(now - older_than)],
+        ).fetchone()[0]
+
+    def backlog(self, now: datetime, older_than: timedelta) -> tuple[int, int]:
+        """(messages to young people, staff messages) still pending after `older_than`."""
+        row = self.db.execute(
+            "SELECT COALESCE(SUM(recipient LIKE 'user:%'), 0), COALESCE(SUM(recipient NOT LIKE 'user:%'), 0)"
+            " FROM outbox WHERE status = 'pending' AND created_at <= ?",
+            [iso(now - older_than)],
+        ).fetchone()
+        return int(row[0]), int(row[1])
+
+    def _active_case(self, conversation_id: str) -> int | None:
+        row = self.db.execute(
+            f"SELECT id FROM cases WHERE conversation_id = ? AND status IN ({_ACTIVE})"
+            " ORDER BY id DESC LIMIT 1",
+            [conversation_id],
+        ).fetchone()
+        return row[0] if row else None
 
     def _finish(self, message_id: int, status: str, now: datetime) -> None:
         self.db.conn.execute(

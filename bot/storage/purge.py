@@ -14,9 +14,9 @@ from datetime import datetime, timedelta
 from sqlite_utils import Database
 
 from bot.common.clock import iso
-from bot.storage.cases import ACTIVE
+from bot.storage.cases import ACTIVE, ERASED
 
-ERASED = "gewist"
+ERASED_LINE = "[gewist]"  # what a staff alert shows where it quoted a message erased at /wis
 UPDATE_KEYS_KEPT = timedelta(days=7)  # long enough to recognise a channel's re-delivery
 
 
@@ -55,7 +55,24 @@ def erase_conversation(db: Database, conversation_id: str) -> None:
 
 
 def erase_before(db: Database, conversation_id: str, moment: str) -> None:
-    """The messages before `moment` (an acute case keeps what came after it opened)."""
+    """The messages before `moment` (an acute case keeps what came after it opened), also
+    where staff alerts quoted them: those lines read "[gewist]" from now on."""
+    said = db.conn.execute(
+        "SELECT DISTINCT text FROM messages WHERE conversation_id = ? AND at < ? AND direction = 'in' "
+        "AND text != ''",
+        [conversation_id, moment],
+    ).fetchall()
+    quoted = db.conn.execute(
+        "SELECT o.id, o.text FROM outbox o JOIN cases c ON c.id = o.case_id "
+        "WHERE c.conversation_id = ? AND o.recipient NOT LIKE 'user:%'",
+        [conversation_id],
+    ).fetchall()
+    for outbox_id, text in quoted:
+        redacted = text
+        for (line,) in sorted(said, key=lambda r: -len(r[0])):
+            redacted = redacted.replace(" ".join(line.split()), ERASED_LINE).replace(line, ERASED_LINE)
+        if redacted != text:
+            db.conn.execute("UPDATE outbox SET text = ? WHERE id = ?", [redacted, outbox_id])
     db.conn.execute("DELETE FROM messages WHERE conversation_id = ? AND at < ?", [conversation_id, moment])
     db.conn.execute(
         "DELETE FROM escalation_events WHERE conversation_id = ? AND created_at < ?",
@@ -73,12 +90,26 @@ def purge(db: Database, now: datetime, retention: Retention) -> int:
     return len(expired)
 
 
-def checkpoint(db: Database) -> None:
+def checkpoint(db: Database) -> bool:
     """Copy the WAL into the database and empty it, so erased text leaves the -wal file too.
 
-    Must run outside a transaction.
+    Must run outside a transaction. Waits (busy timeout) for readers in other processes;
+    returns False when one still held an old snapshot, so the WAL could not be emptied.
     """
-    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    busy, _, _ = db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    return busy == 0
+
+
+def erase_now(db: Database) -> bool:
+    """Right after a transaction that erased text commits (/wis, a case closed after /wis):
+    the deleted rows are overwritten in the database (secure_delete), but the WAL still holds
+    the frames that first wrote them until a checkpoint. This empties it at once, while the
+    bot keeps running. Returns False when another process held the WAL (the next purge round
+    checkpoints again). Must run outside a transaction.
+    """
+    if db.conn.in_transaction:
+        raise RuntimeError("erase_now must run after the erasing transaction has committed")
+    return checkpoint(db)
 
 
 class Housekeeper:

@@ -15,8 +15,9 @@ from datetime import timedelta
 # timedelta it will use in its next major version; we accept both.
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
+import httpx
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError, TimedOut
 
 from bot.channels.delivery import Delivery
 from bot.channels.telegram.topics import CaseThreads
@@ -24,6 +25,14 @@ from bot.content.escalation import EscalationConfig
 from bot.storage.outbox import OutboxMessage
 
 MAX_TEXT = 4096
+
+
+def fit(text: str) -> str:
+    """At most MAX_TEXT UTF-16 code units, as Telegram counts (an emoji counts two)."""
+    text = text[:MAX_TEXT]
+    while len(text.encode("utf-16-le")) // 2 > MAX_TEXT:
+        text = text[: -max(1, (len(text.encode("utf-16-le")) // 2 - MAX_TEXT) // 2)]
+    return text
 
 
 def retry_seconds(error: RetryAfter) -> float:
@@ -45,6 +54,16 @@ class TelegramTransport:
         self.user_chat = user_chat  # conversation id -> Telegram chat id, or None when unknown
         self.threads = threads  # one forum topic per case in the staff group
 
+    def delivers(self, recipient: str) -> bool:
+        """Whether this recipient reads Telegram: a team whose chat is the terminal, or staff
+        without a Telegram account, get their messages from `python -m bot staff watch`."""
+        kind, _, key = recipient.partition(":")
+        if kind == "team":
+            return key not in self.config.teams or self.config.teams[key].chat != "terminal"
+        if kind == "staff":
+            return key not in self.config.staff or self.config.staff[key].telegram_user_id is not None
+        return True
+
     def chat_of(self, recipient: str) -> int | None:
         kind, _, key = recipient.partition(":")
         if kind == "team" and key in self.config.teams:
@@ -59,9 +78,34 @@ class TelegramTransport:
         return None
 
     async def send(self, message: OutboxMessage) -> Delivery:
+        """One sendMessage, and what its answer means (bot/channels/delivery.py, Delivery)."""
         chat_id = self.chat_of(message.recipient)
         if chat_id is None:
-            return Delivery("failed")
+            return Delivery("failed", error="no chat")
+        try:
+            thread, reply_to = await self._place(message, chat_id)
+            try:
+                sent = await self._send(message, chat_id, thread, reply_to)
+            except BadRequest:
+                if thread is None and reply_to is None:
+                    raise
+                # the case's topic was deleted, or the anchor message: the alert still goes out
+                sent = await self._send(message, chat_id, None, None)
+            if self.threads and message.case_id and message.recipient.startswith("team:"):
+                await self.threads.sent(message.case_id, chat_id, sent.message_id)
+        except RetryAfter as exc:
+            return Delivery("retry", retry_seconds(exc), "RetryAfter")
+        except TimedOut as exc:
+            if isinstance(exc.__cause__, httpx.ConnectTimeout | httpx.PoolTimeout):
+                return Delivery("retry", error="ConnectTimeout")  # never left this machine
+            return Delivery("timeout", error="TimedOut")  # it may have arrived: no idempotent send
+        except (Forbidden, BadRequest) as exc:
+            return Delivery("failed", error=type(exc).__name__)  # blocked, chat gone, refused for good
+        except TelegramError as exc:  # 5xx, no connection, a conflict: surely not delivered
+            return Delivery("retry", error=type(exc).__name__)
+        return Delivery("sent")
+
+    async def _send(self, message: OutboxMessage, chat_id: int, thread: int | None, reply_to: int | None):
         keyboard = (
             InlineKeyboardMarkup(
                 [[InlineKeyboardButton(b.title, callback_data=b.payload)] for b in message.buttons]
@@ -69,28 +113,15 @@ class TelegramTransport:
             if message.buttons
             else None
         )
-        try:
-            thread, reply_to = await self._place(message, chat_id)
-            sent = await self.bot.send_message(
-                chat_id,
-                message.text[:MAX_TEXT],
-                reply_markup=keyboard,
-                message_thread_id=thread,
-                reply_parameters=ReplyParameters(reply_to, allow_sending_without_reply=True)
-                if reply_to
-                else None,
-            )
-            if self.threads and message.case_id and message.recipient.startswith("team:"):
-                await self.threads.sent(message.case_id, chat_id, sent.message_id)
-        except RetryAfter as exc:
-            return Delivery("retry", retry_seconds(exc))
-        except TimedOut:
-            return Delivery("timeout")  # it may have arrived: Telegram has no idempotent send
-        except (Forbidden, BadRequest):
-            return Delivery("failed")  # blocked bot, chat gone, or a message Telegram refuses
-        except NetworkError:
-            return Delivery("retry")  # 5xx or no connection: surely not delivered
-        return Delivery("sent")
+        return await self.bot.send_message(
+            chat_id,
+            fit(message.text),
+            reply_markup=keyboard,
+            message_thread_id=thread,
+            reply_parameters=ReplyParameters(reply_to, allow_sending_without_reply=True)
+            if reply_to
+            else None,
+        )
 
     async def _place(self, message: OutboxMessage, chat_id: int) -> tuple[int | None, int | None]:
         """The forum topic (or reply chain) of the message's case, for the staff group."""

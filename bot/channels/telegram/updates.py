@@ -91,8 +91,8 @@ def reduce(update: Update, key: bytes, config: EscalationConfig) -> Item:
     if message.chat.type != "private":
         return Item(**base, kind="ignored")  # a group the bot was added to: not a conversation
     media = has_media(message)
-    if update.edited_message is not None and not media:
-        return Item(**base, kind="ignored")  # an edited text was answered already
+    # An edited text is a new text: someone may edit "hoi" into "ik wil dood", so it goes
+    # through the risk check and is answered like any message (its own update key).
     return Item(
         **base,
         kind="media" if media else "message",

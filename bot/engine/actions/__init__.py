@@ -5,12 +5,20 @@ from __future__ import annotations
 from rasa_sdk import Action
 
 from bot.content.knowledge import Knowledge
-from bot.engine.actions.answers import ActionAnswerTopic, ActionMore, ActionTopicMenu
+from bot.engine.actions.answers import (
+    ActionAnswerDetail,
+    ActionAnswerTopic,
+    ActionClarify,
+    ActionMore,
+    ActionTopicMenu,
+)
 from bot.engine.actions.escalation import ActionAcceptHandover, ActionCrisis, ActionOfferHuman
 from bot.engine.actions.slots import ActionSetAudience
 
 ACTION_CLASSES: tuple[type[Action], ...] = (
     ActionAnswerTopic,
+    ActionAnswerDetail,
+    ActionClarify,
     ActionMore,
     ActionTopicMenu,
     ActionCrisis,

@@ -8,6 +8,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.content.knowledge import Text
 from bot.engine.actions.base import KnowledgeAction
 
 
@@ -19,14 +20,14 @@ class ActionAnswerTopic(KnowledgeAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        topic = self.intent_topic(tracker)
+        topic = tracker.get_slot("answer_topic") or self.intent_topic(tracker)
         if self.knowledge.article(topic) is None:
             topic = tracker.get_slot("last_topic") or ""
         if self.knowledge.article(topic) is None:
-            self.send(dispatcher, self.knowledge.response("utter_no_article", self.language(tracker)))
+            self.say(dispatcher, self.knowledge.response("utter_no_article", self.language(tracker)))
             return []
         audience = self.audience(tracker, topic)
-        self.send(dispatcher, self.knowledge.answer(topic, audience, self.language(tracker)))
+        self.say(dispatcher, self.knowledge.answer(topic, audience, self.language(tracker)))
         return [SlotSet("last_topic", topic), SlotSet("more_index", 0)]
 
 
@@ -41,15 +42,58 @@ class ActionMore(KnowledgeAction):
         topic = tracker.get_slot("last_topic")
         language = self.language(tracker)
         if not topic or self.knowledge.article(topic) is None:
-            self.send(dispatcher, self.knowledge.response("utter_topic_menu", language))
+            self.say(dispatcher, self.knowledge.response("utter_topic_menu", language))
             return []
         index = int(tracker.get_slot("more_index") or 0)
         part = self.knowledge.more(topic, self.audience(tracker, topic), language, index)
         if part is None:
-            self.send(dispatcher, self.knowledge.response("utter_no_more", language))
+            self.say(dispatcher, self.knowledge.response("utter_no_more", language))
             return []
-        self.send(dispatcher, part)
+        self.say(dispatcher, part)
         return [SlotSet("more_index", index + 1)]
+
+
+class ActionAnswerDetail(KnowledgeAction):
+    """A follow-up ("moet ik betalen", "en als hij hem al heeft doorgestuurd") answered by the
+    part of the topic's article with that detail; without one, the article's first answer."""
+
+    NAME = "action_answer_detail"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        topic = tracker.get_slot("answer_topic") or tracker.get_slot("last_topic") or ""
+        detail = tracker.get_slot("detail") or ""
+        if self.knowledge.article(topic) is None:
+            self.say(dispatcher, self.knowledge.response("utter_topic_menu", self.language(tracker)))
+            return []
+        audience, language = self.audience(tracker, topic), self.language(tracker)
+        found = self.knowledge.detail(topic, audience, language, detail)
+        if found is None:
+            self.say(dispatcher, self.knowledge.answer(topic, audience, language))
+            return [SlotSet("last_topic", topic), SlotSet("more_index", 0)]
+        index, text = found
+        self.say(dispatcher, text)
+        return [SlotSet("last_topic", topic), SlotSet("more_index", index + 1)]
+
+
+class ActionClarify(KnowledgeAction):
+    """Unsure between two topics: ask which one, with both as buttons (two-stage fallback)."""
+
+    NAME = "action_clarify"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        language = self.language(tracker)
+        options = [t for t in tracker.get_slot("clarify") or [] if self.knowledge.article(t)]
+        buttons = tuple(self.knowledge.topic_button(t, language) for t in options)
+        question = self.knowledge.response("utter_clarify", language)
+        titles = [b.title for b in buttons]
+        self.send(
+            dispatcher, Text(question.text.format(*titles) if len(titles) == 2 else question.text, buttons)
+        )
+        return []
 
 
 class ActionTopicMenu(KnowledgeAction):
@@ -58,5 +102,5 @@ class ActionTopicMenu(KnowledgeAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        self.send(dispatcher, self.knowledge.response("utter_topic_menu", self.language(tracker)))
+        self.say(dispatcher, self.knowledge.response("utter_topic_menu", self.language(tracker)))
         return []

@@ -41,6 +41,10 @@ class KnowledgeAction(Action):
         intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
         return intent.split("/", 1)[0]
 
+    def say(self, dispatcher: CollectingDispatcher, text: Text) -> None:
+        """Send a text, ending with what is open day and night when it names a closed service."""
+        self.send(dispatcher, self.knowledge.with_open_now(text))
+
     @staticmethod
     def send(dispatcher: CollectingDispatcher, text: Text) -> None:
         dispatcher.utter_message(

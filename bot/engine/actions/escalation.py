@@ -23,7 +23,7 @@ class ActionCrisis(KnowledgeAction):
         name = f"crisis_{risk.get('category') or 'acuut-gevaar'}"
         if name not in self.knowledge.content.messages:
             name = "crisis_acuut-gevaar"
-        self.send(dispatcher, self.knowledge.message(name, self.language(tracker)))
+        self.say(dispatcher, self.knowledge.message(name, self.language(tracker)))
         return [SlotSet("handover", "alerted")]
 
 
@@ -35,7 +35,7 @@ class ActionOfferHuman(KnowledgeAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        self.send(dispatcher, self.knowledge.message("offer_human", self.language(tracker)))
+        self.say(dispatcher, self.knowledge.message("offer_human", self.language(tracker)))
         if tracker.get_slot("handover") == "alerted":
             return []
         return [SlotSet("handover", "offered")]

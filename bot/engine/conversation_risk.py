@@ -1,0 +1,137 @@
+"""Risk over the conversation: cues that are harmless alone and alarming together.
+
+A threat to spread plus money or a deadline is sextortion even without the word; a minor
+and an adult in one story is grooming. Cues are remembered in the slots for the whole
+conversation, so the pieces may come in different messages. Once high, the conversation's
+risk does not drop on the next message.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from bot.risk.lexicon import RiskAssessment
+
+_NUMBER = re.compile(r"^\d{1,2}$")
+
+
+@dataclass(frozen=True, slots=True)
+class ToldSituation:
+    """A person's own situation on a topic where harm is happening, told without a risk phrase."""
+
+    min_confidence: float = 1.1  # off unless configured
+    min_words: int = 6
+    categories: tuple[tuple[str, str], ...] = ()  # (topic or topic/detail, risk category)
+    personal: frozenset[str] = frozenset()
+    general: tuple[tuple[str, ...], ...] = ()  # phrases that make it a general question
+
+    def judge(self, intent: str, confidence: float, tokens: tuple[str, ...]) -> RiskAssessment | None:
+        categories = dict(self.categories)
+        category = categories.get(intent) or categories.get(intent.split("/", 1)[0])
+        if category is None or confidence < self.min_confidence or len(tokens) < self.min_words:
+            return None
+        if not self.personal & set(tokens) or any(_contains(tokens, p) for p in self.general):
+            return None
+        return RiskAssessment("high", category, f"gesprek: eigen situatie bij {intent}")
+
+
+def _contains(tokens: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
+    n = len(phrase)
+    return any(tokens[i : i + n] == phrase for i in range(len(tokens) - n + 1))
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationCues:
+    threat: frozenset[str]
+    money: frozenset[str]
+    deadline: frozenset[str]
+    minor_ages: frozenset[str]
+    adult_ages: frozenset[str]
+    relation: frozenset[str]
+    told: ToldSituation = ToldSituation()
+
+    @classmethod
+    def from_yaml(cls, data: object) -> ConversationCues:
+        """escalation/conversation_risk.yml; absent or malformed: no cues (the feature is off)."""
+        data = _mapping(data)
+        sext, groom, told = (_mapping(data.get(k)) for k in ("sextortion", "grooming", "told_situation"))
+        general = told.get("general")
+        return cls(
+            _words(sext, "threat"),
+            _words(sext, "money"),
+            _words(sext, "deadline"),
+            _words(groom, "minor_ages"),
+            _words(groom, "adult_ages"),
+            _words(groom, "relation"),
+            ToldSituation(
+                float(told.get("min_confidence", 1.1)),
+                int(told.get("min_words", 6)),
+                tuple((str(k), str(v)) for k, v in _mapping(told.get("categories")).items()),
+                _words(told, "personal"),
+                tuple(tuple(str(p).lower().split()) for p in general) if isinstance(general, list) else (),
+            )
+            if told
+            else ToldSituation(),
+        )
+
+    def seen(self, tokens: tuple[str, ...]) -> set[str]:
+        """The kinds of cue in one message."""
+        found = set(tokens)
+        kinds = {
+            kind
+            for kind, words in (("threat", self.threat), ("money", self.money), ("deadline", self.deadline))
+            if found & words
+        }
+        ages = {t for t in tokens if _NUMBER.match(t)}
+        if ages & self.minor_ages:
+            kinds.add("minor")
+        if ages & self.adult_ages:
+            kinds.add("adult")
+        if found & self.relation:
+            kinds.add("relation")
+        return kinds
+
+    def judge(self, cues: set[str]) -> RiskAssessment | None:
+        """High risk when the conversation's cues together tell a story, else None."""
+        if "threat" in cues and cues & {"money", "deadline"}:
+            return RiskAssessment("high", "sextortion", "gesprek: dreigen met verspreiden en geld of tijd")
+        if {"minor", "adult", "relation"} <= cues:
+            return RiskAssessment("high", "grooming", "gesprek: een minderjarige en een volwassene")
+        return None
+
+
+def _mapping(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _words(node: dict[str, Any], key: str) -> frozenset[str]:
+    value = node.get(key)
+    return frozenset(str(w).lower() for w in value) if isinstance(value, list) else frozenset()
+
+
+def conversation_risk(
+    risk: RiskAssessment,
+    cues: ConversationCues,
+    tokens: tuple[str, ...],
+    slots: dict[str, Any],
+    guess: tuple[str, float] = ("", 0.0),
+) -> RiskAssessment:
+    """This message's risk in the light of the conversation and of what it tells (`guess`:
+    the intent and its confidence); updates the cue slot.
+
+    An earlier acute flag is reported as high afterwards (the case is open and the crisis
+    mode keeps 113/112 in view): only a message that is itself acute reports acute.
+    """
+    seen = set(slots.get("cues") or []) | cues.seen(tokens)
+    slots["cues"] = sorted(seen)
+    if risk.is_risk:
+        return risk
+    already = slots.get("risk_level") in ("high", "acute")
+    together = None if already else cues.judge(seen) or cues.told.judge(*guess, tokens)
+    if together is not None:
+        return together  # new this turn: the story adds up now
+    if already:
+        return RiskAssessment("high", slots.get("risk_seen"), None)
+    return risk

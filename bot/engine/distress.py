@@ -1,0 +1,24 @@
+"""Words of someone upset (intents/distress.yml): a message not understood but upset is
+met with support, never with the fallback."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.nlu.normalise import Normalised
+
+
+class DistressCues:
+    def __init__(self, phrases: list[str], normalise: Callable[[str], Normalised]) -> None:
+        self.phrases = frozenset(normalise(p).tokens for p in phrases) - {()}
+
+    def upset(self, message: Normalised) -> bool:
+        tokens = message.tokens
+        return any(tokens[i : i + len(p)] == p for p in self.phrases for i in range(len(tokens) - len(p) + 1))
+
+
+def read_distress_phrases(data: object) -> list[str]:
+    """intents/distress.yml: {language: [phrase, ...]} -> every phrase."""
+    if not isinstance(data, dict):
+        return []
+    return [str(p) for phrases in data.values() if isinstance(phrases, list) for p in phrases]
