@@ -163,6 +163,17 @@ class TelegramBot:
             await asyncio.sleep(0.02)
 
 
+async def until_no_address(db_path: Path, seconds: float = 10.0) -> bool:
+    """The sealed address is forgotten once the "gewist" reply was delivered."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    while asyncio.get_running_loop().time() < deadline:
+        with sqlite3.connect(db_path) as db:
+            if db.execute("SELECT count(*) FROM addresses").fetchone() == (0,):
+                return True
+        await asyncio.sleep(0.05)
+    return False
+
+
 async def test_wis_on_telegram_leaves_nothing_in_the_wal_while_the_bot_runs(parts, tmp_path: Path) -> None:
     api = FakeBotAPI()
     await api.start()
@@ -188,8 +199,10 @@ async def test_wis_on_telegram_leaves_nothing_in_the_wal_while_the_bot_runs(part
         payloads = [row[0]["callback_data"] for row in asked["reply_markup"]["inline_keyboard"]]
         assert "/wis_ja" in payloads
         api.callback(601, "/wis_ja")
+        await bot.says(601, "gewist")  # the last word reaches the person; then the address goes too
         await until_erased(db_path)
         assert await until_clean(db_path) == []
+        assert await until_no_address(db_path)
         assert not task.done()  # the bot still runs
     finally:
         stop.set()

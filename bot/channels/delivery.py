@@ -29,8 +29,8 @@ from bot.channels.health import Health
 from bot.desk.desk import Desk
 from bot.storage.cases import CaseStore
 from bot.storage.db import transaction
-from bot.storage.outbox import UNDELIVERED_KIND, Outbox, OutboxMessage
-from bot.storage.purge import Housekeeper, checkpoint
+from bot.storage.outbox import LAST_WORD_KIND, UNDELIVERED_KIND, Outbox, OutboxMessage
+from bot.storage.purge import Housekeeper, checkpoint, forget_address
 
 log = logging.getLogger(__name__)
 PARALLEL_SENDS = 16
@@ -145,15 +145,15 @@ class DeliveryLoop:
                 waiter.cancel()
 
     async def _timers(self, now: datetime) -> None:
-        purging = self.housekeeper is not None and self.housekeeper.due(now)
+        purging = self.housekeeper if self.housekeeper is not None and self.housekeeper.due(now) else None
         async with self.lock:
             async with transaction(self.db):  # a lost tick is redone by the next one
                 self.desk.tick(now)
                 if self.undelivered_after is not None:
                     self._report_undelivered(now)
-                if purging:
-                    self.housekeeper.run(self.db, now)
-            if purging:
+                if purging is not None:
+                    purging.run(self.db, now)
+            if purging is not None:
                 checkpoint(self.db)
 
     async def _deliver(self, message: OutboxMessage) -> None:
@@ -193,6 +193,8 @@ class DeliveryLoop:
             else:
                 self.health.telegram_failed(result.error or result.outcome)
         log.info("outbox %s (%s): %s", message.id, message.kind, result.outcome)
+        if message.kind == LAST_WORD_KIND and result.outcome in ("sent", "failed"):
+            forget_address(self.db, message.recipient.removeprefix("user:"))  # erased: now the address too
         if message.to_user and message.case_id and self.outbox.status(message.id) == "failed":
             self.desk.user_unreachable(message.case_id, now)
 

@@ -39,8 +39,8 @@ def describe(error: BaseException) -> str:
     """The kind of an error and the innermost place in our code (or anywhere) it came from."""
     frames = traceback.extract_tb(error.__traceback__)
     ours = [f for f in frames if _is_ours(f.filename)]
-    frame = (ours or frames or [None])[-1]
-    where = f" at {_short(frame.filename)}:{frame.lineno}" if frame is not None else ""
+    candidates = ours or frames
+    where = f" at {_short(candidates[-1].filename)}:{candidates[-1].lineno}" if candidates else ""
     return f"{type(error).__name__}{where}"
 
 

@@ -15,10 +15,11 @@ from pathlib import Path
 
 import yaml
 
+_Loader: type[yaml.CSafeLoader] | type[yaml.SafeLoader]
 try:
     _Loader = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - PyYAML without libyaml
-    _Loader = yaml.SafeLoader  # type: ignore[misc]
+    _Loader = yaml.SafeLoader
 
 # A comment is an open point when it says the werkgroep must confirm something.
 OPEN_MARKERS = re.compile(

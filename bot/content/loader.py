@@ -169,7 +169,8 @@ def _read_rules(path: Path, content: Content) -> list[Problem]:
     for i, rule in enumerate(getattr(read.usable(), "rules", ())):
         pair = rule.intent_and_action() if rule is not None else None
         if pair is not None:
-            content.rules.append(Rule(rule.rule, *pair, read.where("rules", i)))
+            intent, action = pair
+            content.rules.append(Rule(rule.rule, intent, action, read.where("rules", i)))
     return problems
 
 

@@ -75,7 +75,7 @@ def dutch_syllables(word: str) -> int:
 
 
 def _trema_as_break(word: str) -> str:
-    out = []
+    out: list[str] = []
     for char in unicodedata.normalize("NFD", word):
         if char == _TREMA and out:
             out.insert(len(out) - 1, "-")

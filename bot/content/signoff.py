@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import YAMLError
 
 from bot.content.reviews import TO_CONFIRM
@@ -64,7 +65,7 @@ def record_review(path: Path, by: str, on: date, today: date) -> SignOff:
         data = yaml.load(old)
     except YAMLError as exc:
         raise SignOffError(f"{path}: not valid YAML ({exc}); run 'python -m bot check'") from None
-    if not hasattr(data, "lc") or not isinstance(data, dict) or "topic" not in data:
+    if not isinstance(data, CommentedMap) or "topic" not in data:
         raise SignOffError(f"{path}: not an article (no 'topic')")
     before = (str(data.get("reviewed_by", "")), str(data.get("reviewed_on", "")))
     _set(data, "reviewed_by", by)
@@ -77,12 +78,12 @@ def record_review(path: Path, by: str, on: date, today: date) -> SignOff:
     return SignOff(path, before, (by, on.isoformat()))
 
 
-def _set(data: dict, key: str, value: object) -> None:
+def _set(data: CommentedMap, key: str, value: object) -> None:
     """Change a value in place, or add the key after `topic` (where every article has it)."""
     if key in data:
         data[key] = value
     else:
-        data.insert(list(data).index("topic") + 1 + (key == "reviewed_on"), key, value)  # type: ignore[attr-defined]
+        data.insert(list(data).index("topic") + 1 + (key == "reviewed_on"), key, value)
 
 
 def _only_review_lines_changed(path: Path, old: str, new: str) -> None:

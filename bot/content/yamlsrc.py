@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
-try:
+if TYPE_CHECKING:  # the stubs always have the C loader; the Python SafeLoader has the same interface
     _Base = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - PyYAML without libyaml
-    _Base = yaml.SafeLoader  # type: ignore[misc]
+else:
+    _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the Python loader when PyYAML lacks libyaml
 
 
 class LineDict(dict):
@@ -38,7 +38,7 @@ class LineList(list):
         return self.item_lines[index] if index < len(self.item_lines) else self.line
 
 
-class _Loader(_Base):  # type: ignore[misc,valid-type]
+class _Loader(_Base):
     pass
 
 

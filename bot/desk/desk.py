@@ -100,7 +100,7 @@ class Desk(Notifier):
             said = turn.text if turn.municipality is None else ""
             self._route(case, chosen, turn.now, "user", current=said)
             if turn.municipality is None:
-                self._relay(self.store.get(case.id), turn)
+                self._relay(self.store.require(case.id), turn)
             return [self.knowledge.message("handover_accepted", turn.language), self._wait_notice(turn)]
         if turn.municipality is None and not turn.accepted:
             self._relay(case, turn)
@@ -156,7 +156,7 @@ class Desk(Notifier):
             if case.status == "routing":
                 self._route(case, self._named(turn), turn.now, "system", current=turn.text)
             else:
-                self._to_staff(self.store.get(case.id), "escalated", turn.now, turn.text)
+                self._to_staff(self.store.require(case.id), "escalated", turn.now, turn.text)
             return self._closed_notice(turn)
         self._relay(case, turn)
         return []
@@ -178,7 +178,7 @@ class Desk(Notifier):
             turn.conversation_id, level, turn.risk_category, consent, opened_at=iso(turn.now), **fields
         )
         self.store.log(case_id, "opened", "system", turn.now, detail)
-        return self.store.get(case_id)
+        return self.store.require(case_id)
 
     def _route(
         self, case: Case, municipality: str | None, now: datetime, actor: str, current: str = ""
@@ -191,7 +191,7 @@ class Desk(Notifier):
             route_by=None,
         )
         self.store.log(case.id, "routed", actor, now, municipality or "default")
-        self._alert(self.store.get(case.id), now, current=current)
+        self._alert(self.store.require(case.id), now, current=current)
 
     def _user_stops(self, case: Case | None, turn: UserTurn) -> list[Text]:
         if case is None or case.user_left:
@@ -208,9 +208,10 @@ class Desk(Notifier):
             self._to_staff(case, "user_stopped", turn.now)
         return [self.knowledge.message("handover_stopped", turn.language)]
 
-    def erase_for_user(self, conversation_id: str, now: datetime) -> bool:
+    def erase_for_user(self, conversation_id: str, now: datetime, keep_address: bool = False) -> bool:
         """/wis confirmed: erase everything at once, except an open acute case, which is kept
-        until staff close it (then erased at once). Returns True when such a case was kept."""
+        until staff close it (then erased at once). Returns True when such a case was kept.
+        `keep_address`: keep the sealed address until the confirmation is delivered."""
         case = self.store.active_for(conversation_id)
         if case is not None and case.level == "acute":
             self.store.update(case.id, erase_requested=1)
@@ -224,7 +225,7 @@ class Desk(Notifier):
             )
             self.store.log(case.id, "closed", "user", now, ERASED_OUTCOME)
             self.counters.add(now, "outcome", ERASED_OUTCOME)
-        erase_conversation(self.store.db, conversation_id)
+        erase_conversation(self.store.db, conversation_id, keep_address)
         if case is not None:
             self._to_staff(case, "user_erased", now)  # after the erasure, which empties the case's outbox
         return False
@@ -265,17 +266,14 @@ class Desk(Notifier):
         `closed_too`: to read a closed case, which only a coordinator may until it is purged."""
         case = self.store.get(case_id)
         member = self.config.staff.get(staff_id)
-        reason = None
         if member is None:
-            reason = "onbekende medewerker"
-        elif case is None:
-            reason = "onbekende casus"
-        elif not member.may_act_on(case.team or ""):
-            reason = "casus van een ander team"
-        elif not case.active and not (closed_too and member.coordinator):
-            reason = "casus is al afgesloten"
-        if reason:
-            raise NotAllowed(reason)
+            raise NotAllowed("onbekende medewerker")
+        if case is None:
+            raise NotAllowed("onbekende casus")
+        if not member.may_act_on(case.team or ""):
+            raise NotAllowed("casus van een ander team")
+        if not case.active and not (closed_too and member.coordinator):
+            raise NotAllowed("casus is al afgesloten")
         return case
 
     def visible_cases(self, staff_id: str) -> list[Case]:
@@ -305,7 +303,7 @@ class Desk(Notifier):
         self.store.log(case.id, "claimed", staff_id, now)
         self._to_staff(case, "claimed", now, staff=member.name)
         self._to_user(case, "staff_joined", now, staff=member.name)
-        return self.store.get(case.id)
+        return self.store.require(case.id)
 
     def take_over(self, staff_id: str, case_id: int, now: datetime) -> Case:
         """A coordinator takes a claimed case over (the claimer is ill, gone, or stuck): audited,
@@ -325,7 +323,7 @@ class Desk(Notifier):
         if previous in self.config.staff:
             self._staff_message(case, f"staff:{previous}", "taken_over_you", now, staff=member.name)
         self._to_user(case, "handed_over", now, staff=member.name)
-        return self.store.get(case.id)
+        return self.store.require(case.id)
 
     def reply(self, staff_id: str, case_id: int, text: str, now: datetime) -> int:
         case = self.case_for_staff(staff_id, case_id)
@@ -370,7 +368,7 @@ class Desk(Notifier):
                 case.id, status="open", claimed_by=None, team=to_team, realerts=0, backup_alerted=0
             )
             target = f"team {to_team}"
-            self._alert(self.store.get(case.id), now)
+            self._alert(self.store.require(case.id), now)
             self._to_user(
                 case, "handed_over", now, staff=COLLEAGUE.get(self._language(case.conversation_id), "")
             )
@@ -378,7 +376,7 @@ class Desk(Notifier):
             raise NotAllowed("kies een collega of een team")
         self.store.log(case.id, "handed_over", staff_id, now, target)
         self._to_staff(case, "handed_over", now, staff=self.staff(staff_id).name, target=target)
-        return self.store.get(case.id)
+        return self.store.require(case.id)
 
     def close(self, staff_id: str, case_id: int, outcome: str, now: datetime) -> Case:
         """Close with an outcome code. After /wis the conversation is erased in this
@@ -397,7 +395,7 @@ class Desk(Notifier):
         self._to_staff(
             case, "closed", now, staff=self.staff(staff_id).name, outcome=self.config.outcomes[outcome]
         )
-        return self.store.get(case.id)
+        return self.store.require(case.id)
 
     def user_unreachable(self, case_id: int, now: datetime) -> None:
         """A message to the young person failed for good (blocked bot, chat gone): tell staff."""
@@ -433,13 +431,15 @@ class Desk(Notifier):
                 self._route(case, None, now, "system")
                 done += 1
             elif case.status == "open" and case.alerted_at:
-                done += self._chase(case, now)
+                done += self._chase(case, case.alerted_at, now)
         return done
 
-    def _chase(self, case: Case, now: datetime) -> int:
+    def _chase(self, case: Case, alerted_at: str, now: datetime) -> int:
         times = self.config.realert[case.level if case.level in self.config.realert else "high"]
-        waited = office_minutes_between(self.config.hours, datetime.fromisoformat(case.alerted_at), now)
+        waited = office_minutes_between(self.config.hours, datetime.fromisoformat(alerted_at), now)
         if not case.backup_alerted and waited >= times.backup_minutes:
+            if case.team is None:  # an alert always goes to a team: this case's row is broken
+                raise LookupError(f"case {case.id} was alerted without a team")
             team = self.config.teams[case.team]
             self.store.update(case.id, backup_alerted=1)
             self.store.log(case.id, "backup_alerted", "system", now, team.backup)

@@ -10,11 +10,17 @@ from bot.nlu.normalise import Normalised
 
 class DistressCues:
     def __init__(self, phrases: list[str], normalise: Callable[[str], Normalised]) -> None:
-        self.phrases = frozenset(normalise(p).tokens for p in phrases) - {()}
+        self.by_first: dict[str, list[tuple[str, ...]]] = {}  # phrases by their first word
+        for phrase in {normalise(p).tokens for p in phrases} - {()}:
+            self.by_first.setdefault(phrase[0], []).append(phrase)
 
     def upset(self, message: Normalised) -> bool:
         tokens = message.tokens
-        return any(tokens[i : i + len(p)] == p for p in self.phrases for i in range(len(tokens) - len(p) + 1))
+        return any(
+            tokens[i : i + len(phrase)] == phrase
+            for i, token in enumerate(tokens)
+            for phrase in self.by_first.get(token, ())
+        )
 
 
 def read_distress_phrases(data: object) -> list[str]:

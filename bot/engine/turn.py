@@ -38,6 +38,7 @@ from bot.risk.lexicon import NO_RISK, RiskAssessment, phrase_language
 from bot.storage.cases import Case
 from bot.storage.conversations import ConversationStore, EscalationEvent
 from bot.storage.db import immediate
+from bot.storage.outbox import LAST_WORD_KIND
 from bot.storage.purge import Housekeeper, Retention, erase_now
 
 ERASE_INTENT = "wis_ja"
@@ -136,10 +137,14 @@ class Engine:
         """/wis confirmed: nothing of this turn is stored, and the rest is erased with it."""
         now = self.clock()
         language = (self.store.load_slots(incoming.conversation_id) or {}).get("language", "nl")
-        kept = self.desk.erase_for_user(incoming.conversation_id, now)
+        queued = incoming.deliver_via_outbox
+        kept = self.desk.erase_for_user(incoming.conversation_id, now, keep_address=queued)
         self.counters.add(now, "erasures")
         text = self.parts.knowledge.response("utter_erased_kept" if kept else "utter_erased", language)
         reply = Reply(text.text, text.buttons)
+        if queued:  # the last word; delivering it forgets the address (channels/delivery.py)
+            kind = "reply" if kept else LAST_WORD_KIND
+            self.desk.outbox.add(f"user:{incoming.conversation_id}", kind, text.text, now, None, text.buttons)
         return Outcome((reply,), "privacy", 1.0, NO_RISK, None, language, None)
 
     def _classify(self, message: Normalised, vector: SparseVector, slots: dict[str, Any]) -> IntentGuess:

@@ -411,7 +411,8 @@ class Normaliser:
                 before = best[start]
                 if before is None or word[start:end] not in self._pieces:
                     continue
-                if best[end] is None or len(before) + 1 < len(best[end]):
+                known = best[end]
+                if known is None or len(before) + 1 < len(known):
                     best[end] = [*before, word[start:end]]
         found = best[-1]
         return tuple(found) if found and len(found) > 1 else (word,)

@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.engine import EngineParts, judge_risk
 from bot.engine.commands import COMMAND_INTENTS, parse_command
-from bot.risk.lexicon import NO_RISK, RANK, RiskAssessment
+from bot.risk.lexicon import NO_RISK, RANK, Level, RiskAssessment
 from bot.risk.model import ACUTE_CATEGORIES
 
 RISK_INTENT_PREFIX = "risk_"
@@ -49,7 +49,7 @@ def intent_risk(rasa_intent: str) -> RiskAssessment:
     if not rasa_intent.startswith(RISK_INTENT_PREFIX):
         return NO_RISK
     category = rasa_intent.removeprefix(RISK_INTENT_PREFIX)
-    level = "acute" if category in ACUTE_CATEGORIES else "high"
+    level: Level = "acute" if category in ACUTE_CATEGORIES else "high"
     return RiskAssessment(level, category, f"rasa:{rasa_intent}")
 
 

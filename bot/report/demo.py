@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import random
 from collections import Counter
+from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -22,8 +23,10 @@ from bot.storage.counters import Counters
 from bot.storage.db import immediate
 
 # (month, day) to (month, day): roughly the school holidays of region zuid.
-HOLIDAYS = (((1, 1), (1, 4)), ((2, 14), (2, 22)), ((4, 25), (5, 3)), ((7, 11), (8, 23)), ((10, 10), (10, 18)))
-HOLIDAYS += (((12, 19), (12, 31)),)
+HOLIDAYS: tuple[tuple[tuple[int, int], tuple[int, int]], ...] = (
+    ((1, 1), (1, 4)), ((2, 14), (2, 22)), ((4, 25), (5, 3)), ((7, 11), (8, 23)), ((10, 10), (10, 18)),
+    ((12, 19), (12, 31)),
+)  # fmt: skip
 LESSON_WEEKS = (11, 12, 40, 41, 46)  # voorlichting in schools: more young people find the bot
 SEXTORTION_WAVES = 3  # waves of sextortion reports, placed by the seed
 AUDIENCE = {"jongere": 60, "ouder": 20, "professional": 8, "onbekend": 12}
@@ -184,7 +187,7 @@ def _outcome_questions(rng: random.Random, counts: Counter) -> None:
         counts["erasures", ""] += 1
 
 
-def _pick(rng: random.Random, weights: dict[str, float]) -> str:
+def _pick(rng: random.Random, weights: Mapping[str, float]) -> str:
     return rng.choices(list(weights), list(weights.values()))[0]
 
 

@@ -156,7 +156,7 @@ class Ledger:
                 cost = [0.0] * len(unknown)
                 cost[i] = sign
                 found = linprog(cost, A_eq=rows, b_eq=rhs, bounds=bounds, method="highs")
-                ends.append(sign * found.fun if found.success else None)
+                ends.append(sign * found.fun if found.success and found.fun is not None else None)
             low, high = ends
             if low is not None and high is not None and math.floor(high + _EPS) <= math.ceil(low - _EPS):
                 return name

@@ -102,9 +102,9 @@ class RiskDetector:
     ) -> None:
         self.signals = sorted(signals, key=lambda s: -RANK[s.level])
         self.idioms = [(idiom, idiom.anchor) for idiom in idioms]
-        self.hypothetical = hypothetical
+        self.hypothetical = _filtered(hypothetical)
         self.negations = negations
-        self.frames = frames or []
+        self.frames = _filtered(frames or [])
         # phrases that are evidence on their own (concept words like "nu" or "die" are not)
         self.phrase_sources = frozenset(p.source for s in signals for p in s.phrases)
         self.acute_sources = frozenset(p.source for s in signals if s.level == "acute" for p in s.phrases)
@@ -119,7 +119,7 @@ class RiskDetector:
                 self.unanchored.append(entry)
             else:
                 self.by_anchor.setdefault(anchor, []).append(entry)
-        self.squashable = [p for p in patterns.values() if p.squashed is not None]
+        self.squashable = [(p, p.squashed) for p in patterns.values() if p.squashed is not None]
         self.combinations = [
             (
                 signal,
@@ -199,12 +199,8 @@ class RiskDetector:
                 if outcome != "no":
                     (found if outcome == "yes" else negated).add(pattern.source)
         squashed = Squashed.of(tokens)
-        for pattern in self.squashable:
-            if (
-                pattern.squashed in squashed.text
-                and pattern.source not in negated
-                and pattern.in_squashed(squashed)
-            ):
+        for pattern, spaceless in self.squashable:
+            if spaceless in squashed.text and pattern.source not in negated and pattern.in_squashed(squashed):
                 found.add(pattern.source)
         return found, negated - found
 
@@ -222,11 +218,19 @@ class RiskDetector:
         return tuple(out)
 
 
-def _any_in(patterns: list[Pattern], tokens: tuple[str, ...]) -> bool:
+Filtered = list[tuple[Pattern, str | None, frozenset[str]]]
+
+
+def _filtered(patterns: list[Pattern]) -> Filtered:
+    """Each pattern with its cheap filters (anchor word, first letters), computed once."""
+    return [(p, p.anchor, p.heads) for p in patterns]
+
+
+def _any_in(patterns: Filtered, tokens: tuple[str, ...]) -> bool:
     """Whether one of the patterns occurs (negations not weighed); cheap filters first."""
     words = frozenset(tokens)
     heads = frozenset(t[:2] for t in tokens)
     return any(
-        (p.anchor is None or p.anchor in words) and p.heads <= heads and p.find(tokens, frozenset()) == "yes"
-        for p in patterns
+        (anchor is None or anchor in words) and needs <= heads and p.find(tokens, frozenset()) == "yes"
+        for p, anchor, needs in patterns
     )

@@ -14,7 +14,7 @@ import numpy as np
 from bot.nlu.features import SparseVector
 from bot.nlu.linear import LinearModel
 from bot.nlu.training import NO_RISK_LABEL
-from bot.risk.lexicon import NO_RISK, RiskAssessment
+from bot.risk.lexicon import NO_RISK, Level, RiskAssessment
 
 ACUTE_CATEGORIES = frozenset({"zelfdoding", "acuut-gevaar"})
 
@@ -39,7 +39,7 @@ class RiskModel:
         if not vector.index.size:
             return NO_RISK
         probs = self.model.probabilities(vector)
-        levels = (
+        levels: tuple[tuple[Level, np.ndarray, float], ...] = (
             ("acute", self.acute, self.thresholds.acute),
             ("high", self.high, self.thresholds.high),
         )

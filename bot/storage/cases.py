@@ -9,6 +9,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from bot.common.clock import iso
+from bot.storage.db import inserted_id
 
 ACTIVE = ("routing", "open", "claimed")
 ERASED = "gewist"  # a case's conversation id once its conversation is erased
@@ -77,11 +78,19 @@ class CaseStore:
         columns = ", ".join(values)
         marks = ", ".join("?" for _ in values)
         cur = self.db.conn.execute(f"INSERT INTO cases ({columns}) VALUES ({marks})", list(values.values()))
-        return int(cur.lastrowid)
+        return inserted_id(cur)
 
     def get(self, case_id: int) -> Case | None:
         row = self.db.execute(f"SELECT {', '.join(FIELDS)} FROM cases WHERE id = ?", [case_id]).fetchone()
         return Case(*row) if row else None
+
+    def require(self, case_id: int) -> Case:
+        """A case the caller knows exists (it just opened or changed it); rows are never deleted
+        while a case is worked on, so a missing one is a bug, not a state."""
+        case = self.get(case_id)
+        if case is None:
+            raise LookupError(f"case {case_id} does not exist")
+        return case
 
     def active_for(self, conversation_id: str) -> Case | None:
         row = self.db.execute(

@@ -58,6 +58,13 @@ def is_locked(error: sqlite3.OperationalError) -> bool:
     return "locked" in text or "busy" in text
 
 
+def inserted_id(cur: sqlite3.Cursor) -> int:
+    """The rowid of the row that the INSERT on `cur` just added."""
+    if cur.lastrowid is None:  # only before any statement ran on the cursor
+        raise sqlite3.InterfaceError("the cursor has not inserted a row")
+    return cur.lastrowid
+
+
 @contextmanager
 def immediate(db: Database, durable: bool = False) -> Iterator[Database]:
     """One write transaction taken with BEGIN IMMEDIATE.

@@ -10,7 +10,7 @@ MIGRATIONS = Migrations("weerbaarheid")
 @MIGRATIONS()
 def m001_conversations(db: Database) -> None:
     # id is a keyed pseudonym (HMAC of channel + user id); key_id names the key used.
-    db["conversations"].create(
+    db.table("conversations").create(
         {
             "id": str,
             "key_id": str,
@@ -21,15 +21,15 @@ def m001_conversations(db: Database) -> None:
         },
         pk="id",
     )
-    db["messages"].create(
+    db.table("messages").create(
         {"id": int, "conversation_id": str, "direction": str, "text": str, "at": str},
         pk="id",
         foreign_keys=[("conversation_id", "conversations", "id")],
     )
-    db["messages"].create_index(["conversation_id", "id"])
+    db.table("messages").create_index(["conversation_id", "id"])
     # A risk signal, written in the same transaction as the message that raised it;
     # the escalation workflow picks up rows with status 'pending'.
-    db["escalation_events"].create(
+    db.table("escalation_events").create(
         {
             "id": int,
             "conversation_id": str,
@@ -44,14 +44,14 @@ def m001_conversations(db: Database) -> None:
         pk="id",
         foreign_keys=[("conversation_id", "conversations", "id")],
     )
-    db["escalation_events"].create_index(["status", "id"])
+    db.table("escalation_events").create_index(["status", "id"])
 
 
 @MIGRATIONS()
 def m002_cases_and_outbox(db: Database) -> None:
     # A case: one escalation of one conversation, from opening to closing. Its number
     # (id) is what staff see; it never holds a channel id, name or number.
-    db["cases"].create(
+    db.table("cases").create(
         {
             "id": int,
             "conversation_id": str,
@@ -75,15 +75,15 @@ def m002_cases_and_outbox(db: Database) -> None:
         not_null={"conversation_id", "level", "status", "opened_at"},
         defaults={"realerts": 0, "backup_alerted": 0, "user_left": 0},
     )
-    db["cases"].create_index(["conversation_id", "status"])
-    db["cases"].create_index(["status"])
+    db.table("cases").create_index(["conversation_id", "status"])
+    db.table("cases").create_index(["status"])
     # Audit log: who did what and when. Never message content.
-    db["case_events"].create(
+    db.table("case_events").create(
         {"id": int, "case_id": int, "kind": str, "actor": str, "detail": str, "at": str},
         pk="id",
     )
-    db["case_events"].create_index(["case_id", "id"])
-    db["case_notes"].create(
+    db.table("case_events").create_index(["case_id", "id"])
+    db.table("case_notes").create(
         {"id": int, "case_id": int, "staff": str, "text": str, "at": str},
         pk="id",
         foreign_keys=[("case_id", "cases", "id")],
@@ -91,7 +91,7 @@ def m002_cases_and_outbox(db: Database) -> None:
     # Every notification, written in the transaction that caused it; a delivery loop
     # sends what is due and records the result. recipient: team:<key>, staff:<id> or
     # user:<conversation id>.
-    db["outbox"].create(
+    db.table("outbox").create(
         {
             "id": int,
             "case_id": int,
@@ -110,29 +110,29 @@ def m002_cases_and_outbox(db: Database) -> None:
         not_null={"recipient", "kind", "status", "due_at"},
         defaults={"attempts": 0, "timeouts": 0},
     )
-    db["outbox"].create_index(["status", "due_at"])
-    db["outbox"].create_index(["recipient", "id"])
+    db.table("outbox").create_index(["status", "due_at"])
+    db.table("outbox").create_index(["recipient", "id"])
     # Channel updates already handled: a message re-delivered after a crash is not
     # answered (or escalated) twice.
-    db["handled_updates"].create({"key": str, "at": str}, pk="key")
+    db.table("handled_updates").create({"key": str, "at": str}, pk="key")
 
 
 @MIGRATIONS()
 def m003_counters(db: Database) -> None:
     # Anonymous counts per day for the Kwaliteitskompas report: no conversation id, no
     # text, so they may be kept after every message and case is erased.
-    db["daily_counts"].create(
+    db.table("daily_counts").create(
         {"day": str, "metric": str, "key": str, "count": int}, pk=("day", "metric", "key")
     )
     # Response times of the werkgroep (alert to claim, alert to first reply), without the case.
-    db["case_durations"].create({"id": int, "day": str, "kind": str, "seconds": float}, pk="id")
+    db.table("case_durations").create({"id": int, "day": str, "kind": str, "seconds": float}, pk="id")
 
 
 @MIGRATIONS()
 def m004_erase_requests(db: Database) -> None:
     # The young person asked to erase everything while an acute case was open: the case
     # is kept until staff close it, then erased at once.
-    db["cases"].add_column("erase_requested", int, not_null_default=0)
+    db.table("cases").add_column("erase_requested", int, not_null_default=0)
 
 
 @MIGRATIONS()
@@ -141,11 +141,13 @@ def m005_channel_ingestion(db: Database) -> None:
     # id, sealed with AES-GCM under a key derived from the pseudonym key (outside the
     # database) and bound to the conversation id, so a row moved to another
     # conversation does not open. Erased with the conversation.
-    db["addresses"].create({"conversation_id": str, "sealed": str, "updated_at": str}, pk="conversation_id")
+    db.table("addresses").create(
+        {"conversation_id": str, "sealed": str, "updated_at": str}, pk="conversation_id"
+    )
     # Channel updates stored before they are confirmed to the channel, then handled in
     # order; only the fields the bot needs, never the raw update. A row is deleted in the
     # transaction that handles it (its key moves to handled_updates).
-    db["inbox"].create(
+    db.table("inbox").create(
         {
             "key": str,  # "telegram:<update_id>", the engine's update key
             "update_id": int,
@@ -161,13 +163,13 @@ def m005_channel_ingestion(db: Database) -> None:
         },
         pk="key",
     )
-    db["inbox"].create_index(["update_id"])
+    db.table("inbox").create_index(["update_id"])
     # The next getUpdates offset per channel, advanced in the transaction that stores
     # the updates: only then is an update confirmed to Telegram.
-    db["channel_offsets"].create({"channel": str, "next_offset": int}, pk="channel")
+    db.table("channel_offsets").create({"channel": str, "next_offset": int}, pk="channel")
     # One forum topic per case in the staff group (or the first alert's message id when
     # the group has no topics, for a reply chain).
-    db["case_topics"].create(
+    db.table("case_topics").create(
         {"case_id": int, "chat": str, "thread": int, "anchor_message": int}, pk="case_id"
     )
 
@@ -178,7 +180,7 @@ def m006_parked_updates(db: Database) -> None:
     # library could not parse, is parked: kept (without its text) for staff to see in
     # `python -m bot health` and `python -m bot staff`, never retried. `failure` holds the
     # kind of error only (e.g. "OverflowError"), never content.
-    db["inbox"].add_column("state", str, not_null_default="pending")
-    db["inbox"].add_column("failure", str)
-    db["inbox"].add_column("parked_at", str)
-    db["inbox"].create_index(["state", "update_id"])
+    db.table("inbox").add_column("state", str, not_null_default="pending")
+    db.table("inbox").add_column("failure", str)
+    db.table("inbox").add_column("parked_at", str)
+    db.table("inbox").create_index(["state", "update_id"])

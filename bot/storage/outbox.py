@@ -25,10 +25,12 @@ from sqlite_utils import Database
 from bot.common.clock import iso
 from bot.content.model import Button
 from bot.storage.cases import ACTIVE
+from bot.storage.db import inserted_id
 
 MAX_BACKOFF_SECONDS = 4  # low, so a backlog goes out within seconds of the channel's return
 MAX_USER_TIMEOUTS = 2  # the first send plus one retry: at most one extra copy
 UNDELIVERED_KIND = "reply_undelivered"  # the case event that staff were told
+LAST_WORD_KIND = "erased"  # the reply to /wis: delivering it forgets the sealed address
 _ACTIVE = ", ".join(f"'{status}'" for status in ACTIVE)
 
 
@@ -87,7 +89,7 @@ class Outbox:
                 iso(now),
             ],
         )
-        return int(cur.lastrowid)
+        return inserted_id(cur)
 
     def due(
         self,

@@ -38,8 +38,10 @@ def expired_conversations(db: Database, now: datetime, retention: Retention) -> 
     return [r[0] for r in rows]
 
 
-def erase_conversation(db: Database, conversation_id: str) -> None:
-    """Everything of one conversation; its cases stay as anonymous rows for the audit."""
+def erase_conversation(db: Database, conversation_id: str, keep_address: bool = False) -> None:
+    """Everything of one conversation; its cases stay as anonymous rows for the audit.
+    `keep_address`: the sealed address stays until the last word ("gewist") is delivered
+    (see forget_address); then it goes too."""
     case_ids = [r[0] for r in db.execute("SELECT id FROM cases WHERE conversation_id = ?", [conversation_id])]
     conn = db.conn
     for case_id in case_ids:
@@ -49,9 +51,15 @@ def erase_conversation(db: Database, conversation_id: str) -> None:
     conn.execute("UPDATE cases SET conversation_id = ? WHERE conversation_id = ?", [ERASED, conversation_id])
     conn.execute("DELETE FROM messages WHERE conversation_id = ?", [conversation_id])
     conn.execute("DELETE FROM escalation_events WHERE conversation_id = ?", [conversation_id])
-    conn.execute("DELETE FROM addresses WHERE conversation_id = ?", [conversation_id])
+    if not keep_address:
+        forget_address(db, conversation_id)
     conn.execute("DELETE FROM inbox WHERE conversation_id = ?", [conversation_id])
     conn.execute("DELETE FROM conversations WHERE id = ?", [conversation_id])
+
+
+def forget_address(db: Database, conversation_id: str) -> None:
+    """The sealed address of an erased conversation, once its last word was delivered."""
+    db.conn.execute("DELETE FROM addresses WHERE conversation_id = ?", [conversation_id])
 
 
 def erase_before(db: Database, conversation_id: str, moment: str) -> None:

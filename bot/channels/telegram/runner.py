@@ -142,7 +142,7 @@ def build_bot_application(settings: Settings, timing: Timing | int = Timing(), r
         )
     )
     if rate_limited:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=0))
+        return builder.rate_limiter(AIORateLimiter(max_retries=0)).build()
     return builder.build()
 
 
@@ -208,11 +208,12 @@ async def serve(
     health = Health()
     env = read_dotenv(PROJECT_ROOT / ".env") | dict(os.environ if environ is None else environ)
     dog = Watchdog(health, watch_config, config, db_file, Notifier(watch_config.notify, env), engine.clock)
-    server: HealthServer | None = HealthServer(dog.status, watch_config.health_listen)
+    listening = HealthServer(dog.status, watch_config.health_listen)
+    server: HealthServer | None = listening
     try:
         dog.start()
         try:
-            await server.start()
+            await listening.start()
         except OSError as error:
             log.error("health: cannot listen on %s (%s)", watch_config.health_listen, type(error).__name__)
             server = None

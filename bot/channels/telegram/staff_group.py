@@ -58,34 +58,34 @@ class StaffGroup:
             erase_now(self.store.db)  # closed after /wis: gone from the -wal file at once
 
     def _act(self, update: StaffUpdate, now: datetime) -> None:
-        if update.staff_id is None:
+        staff = update.staff_id
+        if staff is None:
             raise NotAllowed("alleen medewerkers uit escalation/routes.yml kunnen dit")
         if update.kind == "staff_message":
-            self._message(update, now)
+            self._message(update, staff, now)
         else:
-            self._button(update, now)
+            self._button(update, staff, now)
 
-    def _message(self, update: StaffUpdate, now: datetime) -> None:
+    def _message(self, update: StaffUpdate, staff: str, now: datetime) -> None:
         """A message in a case topic goes to the young person; '/notitie ...' stays internal."""
         case_id = self.topics.case_in(update.chat, update.thread)
         text = update.text.strip()
         if case_id is None or not text:
             return  # talk among staff outside a case topic is none of the bot's business
         if text.startswith("/notitie"):
-            self.desk.note(update.staff_id, case_id, text.removeprefix("/notitie").strip(), now)
+            self.desk.note(staff, case_id, text.removeprefix("/notitie").strip(), now)
             return
-        case = self.desk.case_for_staff(update.staff_id, case_id)
+        case = self.desk.case_for_staff(staff, case_id)
         if case.status == "open":
-            self.desk.claim(update.staff_id, case_id, now)  # writing in the topic is picking it up
-        self.desk.reply(update.staff_id, case_id, text, now)
+            self.desk.claim(staff, case_id, now)  # writing in the topic is picking it up
+        self.desk.reply(staff, case_id, text, now)
 
-    def _button(self, update: StaffUpdate, now: datetime) -> None:
+    def _button(self, update: StaffUpdate, staff: str, now: datetime) -> None:
         action, _, rest = update.payload.partition(":")
         number, _, argument = rest.partition(":")
         case_id = case_number(number)
         if case_id is None:
             raise NotAllowed("onbekende knop")
-        staff = update.staff_id
         if action == "claim":
             case = self.desk.case_for_staff(staff, case_id)
             if case.status == "claimed" and case.claimed_by != staff and self.desk.staff(staff).coordinator:

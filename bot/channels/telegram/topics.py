@@ -62,7 +62,7 @@ class CaseThreads:
         known = self.book.of_case(case_id)
         if known is not None:
             return known
-        case = self.cases.get(case_id)
+        case = self.cases.require(case_id)
         title = (
             f"#{case_id} {LEVEL_LABEL.get(case.level, case.level)} {case.municipality or 'gemeente onbekend'}"
         )

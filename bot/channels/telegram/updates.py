@@ -8,6 +8,7 @@ like any message). Names, usernames and phone numbers are never read.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypedDict
 
 from telegram import Message, Update
 
@@ -45,9 +46,16 @@ class Item:
     callback_id: str | None = None  # to answer a button tap at once
 
 
+class _UpdateFields(TypedDict):
+    """What every Item of one update starts with."""
+
+    key: str
+    update_id: int
+
+
 def reduce(update: Update, key: bytes, config: EscalationConfig) -> Item:
     """The fields the bot needs from one update."""
-    base = {"key": f"{CHANNEL}:{update.update_id}", "update_id": update.update_id}
+    base: _UpdateFields = {"key": f"{CHANNEL}:{update.update_id}", "update_id": update.update_id}
     staff_chats = {
         int(t.chat.removeprefix("telegram:")) for t in config.teams.values() if t.chat.startswith("telegram:")
     }

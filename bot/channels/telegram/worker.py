@@ -83,12 +83,12 @@ class Worker:
                 )
             return
         incoming = self._incoming(row)
+        await write_ready(self.db)  # wait for another process's lock off the event loop
         if kind == SALVAGED:  # an update PTB could not read: only the fail-safe answers it
             await fail_safe(self.engine, incoming)
             return
         if self.seams.before_turn is not None:
             self.seams.before_turn(incoming)
-        await write_ready(self.db)  # wait for another process's lock off the event loop
         await self.engine.handle(incoming)
 
     async def _safely(self, row: tuple) -> None:
@@ -97,6 +97,7 @@ class Worker:
             incoming = self._incoming(row)
             if self.seams.before_safe_answer is not None:
                 self.seams.before_safe_answer(incoming)
+            await write_ready(self.db)
             await fail_safe(self.engine, incoming)
             return
         now = self.engine.clock()
