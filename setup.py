@@ -1,7 +1,7 @@
 """Only the build step pyproject.toml cannot say: copy the content folders into the wheel.
 
-`pip install .` builds a wheel whose `bot/_content/` holds intents/, knowledge/ and
-escalation/ (and risk/ once it exists), so the installed bot answers from any folder.
+`pip install .` builds a wheel whose `bot/_content/` holds intents/, knowledge/, risk/,
+escalation/ and kwaliteitskompas/, so the installed bot answers (and reports) from any folder.
 An editable install (scripts/setup) reads them from the checkout and copies nothing.
 """
 
@@ -12,7 +12,7 @@ from setuptools import setup
 from setuptools.command.build_py import build_py
 
 ROOT = Path(__file__).resolve().parent
-CONTENT_FOLDERS = ("intents", "knowledge", "escalation", "risk")
+CONTENT_FOLDERS = ("intents", "knowledge", "risk", "escalation", "kwaliteitskompas")
 
 
 class BuildWithContent(build_py):

@@ -13,6 +13,7 @@ from bot.content.knowledge import Knowledge
 from bot.content.loader import load_content
 from bot.content.model import Content
 from bot.content.render import Renderer
+from bot.content.reviews import review_notice
 from bot.content.taxonomy import load_taxonomy
 from bot.content.yamlsrc import ContentError, LineDict, Problem, load_yaml
 from bot.engine import Engine, EngineParts
@@ -64,7 +65,7 @@ def build_parts(settings: Settings) -> tuple[EngineParts, Content]:
         raise ContentError(errors)
     escalation, risk_where = content.escalation, content.risk_where
     if escalation is None or risk_where is None:  # the check reported these as errors already
-        raise ContentError([Problem(settings.content_dir / "escalation", 1, "escalation/ is incomplete")])
+        raise ContentError([Problem(settings.content_dir, 1, "escalation/ or risk/ is incomplete")])
     taxonomy = load_taxonomy()
     normaliser = Normaliser(_vocabulary(content))
     risk = content.risk if isinstance(content.risk, LineDict) else LineDict()
@@ -95,13 +96,19 @@ def build_parts(settings: Settings) -> tuple[EngineParts, Content]:
         risk=RiskJudge(detector, risk_model, models.features),
         classifier=IntentClassifier(models.intent),
         audience=AudienceDetector(cues),
-        policy=Policy(rules, _details(content), differs, _follow_up_homes(settings.content_dir)),
+        policy=Policy(
+            rules,
+            _details(content),
+            differs,
+            _follow_up_homes(settings.content_dir),
+            review_notice(content.articles.values()),
+        ),
         knowledge=knowledge,
         actions=build_actions(knowledge),
         known_intents={ex.intent for ex in content.examples} | BUTTON_INTENTS,
         escalation=escalation,
         conversation_cues=ConversationCues.from_yaml(
-            _content_yaml(settings.content_dir, "escalation", "conversation_risk")
+            _content_yaml(settings.content_dir, "risk", "conversation_risk")
         ),
         distress=DistressCues(
             read_distress_phrases(_content_yaml(settings.content_dir, "intents", "distress")), normaliser

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 import tempfile
 import uuid
@@ -237,8 +238,10 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return 0
 
 
-def _logging() -> None:
-    """Before anything can log: the level asked for, and the token known to the filter."""
+def _logging(command: str | None) -> None:
+    """Before anything can log: the level asked for, and the token known to the filter. A chat
+    in this terminal shows only warnings unless BOT_LOG_LEVEL asks for more: delivery lines
+    between the messages would confuse the person typing."""
     from bot.common.logs import configure_logging
 
     try:
@@ -246,7 +249,9 @@ def _logging() -> None:
     except SettingsError:
         configure_logging()
         return
-    configure_logging(settings.log_level, secrets=[settings.telegram_token])
+    in_terminal = command == "chat" or (command in (None, "run") and not settings.telegram_token)
+    quiet = in_terminal and "BOT_LOG_LEVEL" not in os.environ
+    configure_logging("WARNING" if quiet else settings.log_level, secrets=[settings.telegram_token])
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -263,7 +268,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help='read {"text": ...} lines, write one JSON answer a line',
     )
-    check = sub.add_parser("check", help="validate intents/, knowledge/ and escalation/")
+    check = sub.add_parser(
+        "check", help="validate intents/, knowledge/, risk/, escalation/ and kwaliteitskompas/"
+    )
     check.add_argument("--no-key", action="store_true", help=argparse.SUPPRESS)
     check.add_argument(
         "--readability", action="store_true", help="table of readability scores per article, lowest first"
@@ -312,7 +319,7 @@ COMMANDS = {
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    _logging()
+    _logging(args.command)
     try:
         return COMMANDS[args.command or "run"](args)
     except ContentError as exc:

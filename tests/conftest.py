@@ -51,8 +51,8 @@ def parts(tmp_path_factory: pytest.TempPathFactory):
 
 @pytest.fixture
 def content_copy(tmp_path: Path) -> Path:
-    """intents/, knowledge/ and escalation/ copied, for a test that breaks them."""
-    for folder in ("intents", "knowledge", "escalation"):
+    """The content folders copied, for a test that breaks them."""
+    for folder in ("intents", "knowledge", "risk", "escalation", "kwaliteitskompas"):
         shutil.copytree(PROJECT_ROOT / folder, tmp_path / folder)
     return tmp_path
 

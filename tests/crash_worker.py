@@ -68,7 +68,8 @@ class LogTransport:
         self.path = path
 
     async def send(self, message: OutboxMessage) -> Delivery:
-        line = {"id": message.id, "case": message.case_id, "kind": message.kind, "to": message.recipient}
+        to = message.recipient
+        line = {"id": message.id, "case": message.case_id, "kind": message.kind, "to": [to.kind, to.id]}
         line["at"] = time.time()
         with self.path.open("a", encoding="utf-8") as fh:
             fh.write(json.dumps(line) + "\n")

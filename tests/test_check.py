@@ -9,6 +9,7 @@ import pytest
 from bot.app import load_checked_content
 from bot.cli import main
 from bot.common.settings import PROJECT_ROOT
+from bot.content.loader import MOVED
 from bot.content.schema import SlotModel
 
 
@@ -112,7 +113,7 @@ SETTINGS_FILES = [
     "escalation/outcomes.yml",
     "escalation/staff_messages.yml",
     "escalation/messages.yml",
-    "escalation/risk.yml",
+    "risk/risk.yml",
     "intents/rules.yml",
     "intents/responses.yml",
     "intents/audience.yml",
@@ -134,6 +135,13 @@ def test_a_missing_or_empty_file_is_one_clear_problem(content_copy: Path, relati
     make(path)
     found = errors(content_copy)  # no exception, whatever the file
     assert [e for e in found if e.startswith(f"{path}:")] == [f"{path}:1: {path.name} {says}"]
+
+
+@pytest.mark.parametrize("old", ["escalation/risk_examples", "escalation/kwaliteitskompas.yml"])
+def test_a_file_left_in_its_old_place_is_named(content_copy: Path, old: str) -> None:
+    new = MOVED[old]
+    (content_copy / new).rename(content_copy / old)  # a content folder copied before the move
+    assert f"{content_copy / old}:1: not read here any more: move it to {new}" in errors(content_copy)
 
 
 def test_a_file_that_is_a_list_is_one_problem(content_copy: Path) -> None:

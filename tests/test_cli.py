@@ -1,9 +1,12 @@
 """The CLI contract that ../shared/eval/score.py relies on, and the architecture rules."""
 
+import argparse
 import json
+import re
 import subprocess
 import sys
 
+from bot.cli import COMMANDS, build_parser
 from bot.common.settings import PROJECT_ROOT
 
 ENV = {"BOT_PSEUDONYM_KEY": "cd" * 32, "PATH": "/usr/bin:/bin"}
@@ -60,7 +63,25 @@ def test_taxonomy_copy_matches_shared() -> None:
         )
 
 
-def test_every_cli_command_is_in_the_readme() -> None:
+def readme_commands() -> list[str]:
+    """The command of every row of the README's "Commands" table, in order."""
     readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
-    for command in ("chat", "ask", "check"):
-        assert f"python -m bot {command}" in readme
+    section = readme.split("\n## Commands\n", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("|")][2:]  # past header and rule
+    assert rows, "no table under '## Commands'"
+    commands = []
+    for row in rows:
+        cell = re.split(r"(?<!\\)\|", row)[1].strip()  # "\|" is a pipe inside a cell
+        found = re.fullmatch(r"`python -m bot ([a-z][a-z-]*)\b[^`]*`", cell)
+        assert found, f"README command table: {cell!r} is not `python -m bot <command> ...`"
+        commands.append(found.group(1))
+    return commands
+
+
+def test_the_readme_command_table_is_the_clis() -> None:
+    (subcommands,) = [a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)]
+    real = set(subcommands.choices)
+    table = readme_commands()
+    assert sorted(real - set(table)) == [], "commands of `python -m bot` missing from the README table"
+    assert sorted(set(table) - real) == [], "README table rows for commands the CLI does not have"
+    assert set(COMMANDS) == real  # every subcommand has its handler

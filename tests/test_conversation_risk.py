@@ -1,4 +1,4 @@
-"""Risk over the conversation: pieces that are harmless alone add up (escalation/conversation_risk.yml)."""
+"""Risk over the conversation: pieces that are harmless alone add up (risk/conversation_risk.yml)."""
 
 from pathlib import Path
 
@@ -10,7 +10,7 @@ from bot.nlu.normalise import Normaliser
 from bot.risk.lexicon import NO_RISK
 
 ROOT = Path(__file__).resolve().parent.parent
-CUES = ConversationCues.from_yaml(load_yaml(ROOT / "escalation" / "conversation_risk.yml"))
+CUES = ConversationCues.from_yaml(load_yaml(ROOT / "risk" / "conversation_risk.yml"))
 NORMALISE = Normaliser(set())
 
 

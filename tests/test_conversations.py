@@ -3,15 +3,20 @@
 Each step says or taps something and may expect: topic (one id or a list of accepted
 ids), risk, handover, audience, reply_has / reply_has_not (texts), bubbles (how many
 messages the bot sends: no surprise extra ones), staff_alert (true: a message to the
-werkgroep was queued this step; false: none was). An unknown key fails the test, so a
-typo never makes a step pass silently.
+werkgroep was queued this step; false: none was), staff_sees (texts the werkgroep's
+messages of this step must hold: the story, not only the last line). A script may say
+`at:` (a local time such as "2026-11-30 23:00") to run at that hour. An unknown key fails
+the test, so a typo never makes a step pass silently.
 """
 
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
 
+from bot.common.clock import utc_now
 from bot.engine import Engine
 from bot.engine.messages import Incoming
 from bot.storage.conversations import ConversationStore
@@ -19,23 +24,37 @@ from bot.storage.db import open_database
 
 FILES = sorted((Path(__file__).parent / "conversations").glob("*.yml"))
 STEP_KEYS = {"say", "tap", "topic", "risk", "handover", "audience", "reply_has", "reply_has_not"}
-STEP_KEYS |= {"bubbles", "staff_alert", "note"}
+STEP_KEYS |= {"bubbles", "staff_alert", "staff_sees", "note"}
+SCRIPT_KEYS = {"name", "about", "at", "steps"}
+HELMOND = ZoneInfo("Europe/Amsterdam")
 
 
-def staff_messages(engine: Engine) -> int:
+def staff_messages(engine: Engine) -> list[str]:
     """Messages queued for the werkgroep (anything not addressed to the young person)."""
-    return engine.store.db.execute(
-        "SELECT count(*) FROM outbox WHERE recipient NOT LIKE 'user:%'"
-    ).fetchone()[0]
+    rows = engine.store.db.execute("SELECT text FROM outbox WHERE recipient NOT LIKE 'user:%' ORDER BY id")
+    return [text for (text,) in rows]
+
+
+def read_script(path: Path) -> dict:
+    script = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert set(script) <= SCRIPT_KEYS, f"{path.name}: unknown keys {sorted(set(script) - SCRIPT_KEYS)}"
+    return script
+
+
+def clock_of(script: dict):
+    """The script's hour (`at:`, Dutch local time), or the real clock."""
+    if "at" not in script:
+        return utc_now
+    moment = datetime.fromisoformat(str(script["at"])).replace(tzinfo=HELMOND)
+    return lambda: moment
 
 
 async def run_script(engine: Engine, path: Path) -> None:
-    script = yaml.safe_load(path.read_text(encoding="utf-8"))
-    assert set(script) <= {"name", "steps", "about"}, f"{path.name}: unknown keys {sorted(script)}"
+    script = read_script(path)
     for number, step in enumerate(script["steps"], 1):
         where = f"{path.name} step {number}"
         assert set(step) <= STEP_KEYS, f"{where}: unknown keys {sorted(set(step) - STEP_KEYS)}"
-        before = staff_messages(engine)
+        before = len(staff_messages(engine))
         incoming = Incoming("conv", text=step.get("say", ""), payload=step.get("tap"))
         outcome = await engine.handle(incoming)
         topics = step.get("topic", outcome.topic)
@@ -45,8 +64,11 @@ async def run_script(engine: Engine, path: Path) -> None:
         assert outcome.handover == step.get("handover", outcome.handover), where
         assert outcome.audience == step.get("audience", outcome.audience), where
         assert len(outcome.replies) == step.get("bubbles", len(outcome.replies)), f"{where}: {outcome.text!r}"
+        new_for_staff = "\n".join(staff_messages(engine)[before:])
         if "staff_alert" in step:
-            assert (staff_messages(engine) > before) == step["staff_alert"], where
+            assert bool(new_for_staff) == step["staff_alert"], where
+        for words in step.get("staff_sees", []):
+            assert words.lower() in new_for_staff.lower(), f"{where}: staff do not see {words!r}"
         for words in step.get("reply_has", []):
             assert words.lower() in outcome.text.lower(), f"{where}: reply lacks {words!r}: {outcome.text!r}"
         for words in step.get("reply_has_not", []):
@@ -55,7 +77,8 @@ async def run_script(engine: Engine, path: Path) -> None:
 
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
 async def test_conversation(parts, tmp_path: Path, path: Path) -> None:
-    await run_script(Engine(parts, ConversationStore(open_database(tmp_path / "c.db"), "t")), path)
+    store = ConversationStore(open_database(tmp_path / "c.db"), "t")
+    await run_script(Engine(parts, store, clock=clock_of(read_script(path))), path)
 
 
 async def test_an_unknown_key_fails(parts, tmp_path: Path) -> None:

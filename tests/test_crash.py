@@ -56,8 +56,9 @@ def test_kill_minus_nine_loses_nothing(parts, tmp_path: Path) -> None:
 
     per_user = defaultdict(list)
     for d in delivered:
-        if d["to"].startswith("user:"):
-            per_user[d["to"]].append(d["id"])
+        kind, person = d["to"]
+        if kind == "user":
+            per_user[person].append(d["id"])
     assert all(ids == sorted(ids) for ids in per_user.values())  # in order (a repeat stays in place)
 
     created = dict(conn.execute("SELECT id, created_at FROM outbox WHERE kind = 'alert'"))

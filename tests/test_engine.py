@@ -16,6 +16,18 @@ async def say(engine: Engine, text: str = "", payload: str | None = None, who: s
     return await engine.handle(Incoming(who, text=text, payload=payload))
 
 
+def rows(db_path, sql: str, *params: str) -> list[tuple]:
+    with sqlite3.connect(db_path) as db:
+        return db.execute(sql, params).fetchall()
+
+
+def counted(db_path, metric: str) -> dict[str, int]:
+    """The anonymous counters of one metric, by key (all the report reads)."""
+    return dict(
+        rows(db_path, "SELECT key, SUM(count) FROM daily_counts WHERE metric = ? GROUP BY key", metric)
+    )
+
+
 async def test_first_reply_says_it_is_a_computer(engine) -> None:
     outcome = await say(engine, "hoi")
     assert "computer" in outcome.text and "112" in outcome.text
@@ -28,12 +40,13 @@ async def test_acute_gives_numbers_first_and_alerts(engine, db_path) -> None:
     outcome = await say(engine, "ik wil niet meer leven")
     assert outcome.risk.level == "acute" and outcome.handover == "alerted"
     assert outcome.replies[0].text.index("113") < outcome.replies[0].text.index("computer")
-    rows = (
-        sqlite3.connect(db_path)
-        .execute("SELECT kind, level, category, status FROM escalation_events")
-        .fetchall()
-    )
-    assert rows == [("alert", "acute", "zelfdoding", "pending")]
+    # staff hear at once, without a question: a case of its own and the alert waiting in the outbox
+    assert rows(db_path, "SELECT level, category, consent, status FROM cases") == [
+        ("acute", "zelfdoding", "acute", "open")
+    ]
+    assert rows(db_path, "SELECT case_id, kind FROM outbox WHERE recipient LIKE 'team:%'") == [(1, "alert")]
+    assert counted(db_path, "risk") == {"acute/zelfdoding": 1}
+    assert counted(db_path, "handover") == {"alerted": 1}
 
 
 async def test_acute_wins_over_any_dialogue_state(engine) -> None:
@@ -48,12 +61,17 @@ async def test_high_risk_answers_and_offers_a_human(engine, db_path) -> None:
     outcome = await say(engine, "iemand chanteert me met mn nudes")
     assert outcome.topic == "sextortion" and outcome.handover == "offered"
     assert [b.title for b in outcome.replies[-1].buttons] == ["Ja", "Nee", "Eerst meer uitleg"]
-    kinds = sqlite3.connect(db_path).execute("SELECT kind FROM escalation_events").fetchall()
-    assert kinds == [("offer",)]
+    # only offered: no case and no alert until the person says yes
+    assert rows(db_path, "SELECT COUNT(*) FROM cases") == [(0,)]
+    assert rows(db_path, "SELECT COUNT(*) FROM outbox WHERE recipient NOT LIKE 'user:%'") == [(0,)]
+    assert counted(db_path, "handover") == {"offered": 1}
     accepted = await say(engine, payload="/handover_ja")
     assert "gemeente" in accepted.text and "Deurne" in [b.title for b in accepted.replies[-1].buttons]
-    kinds = sqlite3.connect(db_path).execute("SELECT kind FROM escalation_events ORDER BY id").fetchall()
-    assert kinds == [("offer",), ("accepted",)]
+    # "Ja": a case waits for the municipality question; counted once as accepted
+    assert rows(db_path, "SELECT level, category, consent, status FROM cases") == [
+        ("high", "sextortion", "asked", "routing")
+    ]
+    assert counted(db_path, "handover") == {"offered": 1, "accepted": 1}
 
 
 async def test_more_parts_follow_one_by_one(engine) -> None:

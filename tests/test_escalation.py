@@ -16,6 +16,7 @@ from bot.desk.desk import NotAllowed
 from bot.engine import Engine
 from bot.engine.messages import Incoming, Outcome
 from bot.storage.db import immediate
+from bot.storage.outbox import Recipient, RecipientKind, recipient_of
 from tests.conftest import AMS, Clock
 
 DEURNE = '/gemeente{"gemeente": "Deurne"}'
@@ -26,13 +27,12 @@ async def say(engine: Engine, text: str = "", payload: str | None = None, who: s
     return await engine.handle(Incoming(who, text=text, payload=payload))
 
 
-def outbox(engine: Engine, recipient_prefix: str = "") -> list[tuple[str, str, str]]:
-    """(recipient, kind, text) of every notification, oldest first."""
-    rows = engine.store.db.execute(
-        "SELECT recipient, kind, text FROM outbox WHERE recipient LIKE ? ORDER BY id",
-        [recipient_prefix + "%"],
-    ).fetchall()
-    return [tuple(r) for r in rows]
+def outbox(engine: Engine, to: RecipientKind | Recipient | None = None) -> list[tuple[Recipient, str, str]]:
+    """(recipient, kind, text) of every notification, oldest first; `to`: only those to this
+    kind of recipient, or to this one."""
+    rows = engine.store.db.execute("SELECT recipient, kind, text FROM outbox ORDER BY id").fetchall()
+    found = [(recipient_of(r), kind, text) for r, kind, text in rows]
+    return [m for m in found if to is None or m[0] == to or m[0].kind == to]
 
 
 def staff(engine: Engine, clock: Clock, who: str, action: str, case: int = 1, **extra) -> int:
@@ -56,24 +56,24 @@ async def test_high_risk_with_consent_reaches_staff_and_back(engine: Engine, clo
     routed = await say(engine, payload=DEURNE)
     assert "binnen een uur" in routed.text
     [(recipient, kind, alert)] = outbox(engine)
-    assert (recipient, kind) == ("team:peelregio", "alert")
+    assert (recipient, kind) == (Recipient.team("peelregio"), "alert")
     assert "#1" in alert and "hoog risico, sextortion" in alert and "Deurne" in alert and "chanteert" in alert
     assert "jongere-1" not in alert  # never the conversation's id
 
     assert staff(engine, clock, "sanne", "claim") == 0
     assert staff(engine, clock, "sanne", "reply", text=["Hoi, ik ben Sanne. Wat is er gebeurd?"]) == 0
-    to_user = outbox(engine, "user:")
+    to_user = outbox(engine, "user")
     assert [k for _, k, _ in to_user] == ["staff_joined", "staff_reply"]
     assert to_user[0][2].startswith("Sanne van de werkgroep leest nu mee")
     assert to_user[1][2] == "Sanne (werkgroep): Hoi, ik ben Sanne. Wat is er gebeurd?"
-    assert {r for r, _, _ in to_user} == {"user:jongere-1"}
+    assert {r for r, _, _ in to_user} == {Recipient.user("jongere-1")}
 
     typed = await say(engine, "hij heeft mn insta ook")
     # the staff member answers now, not the bot: at most a note that the message reached them
     assert all("medewerker" in r.text for r in typed.replies)
-    assert outbox(engine, "team:")[-1][1:] == ("user_message", "Casus #1 · jongere: hij heeft mn insta ook")
+    assert outbox(engine, "team")[-1][1:] == ("user_message", "Casus #1 · jongere: hij heeft mn insta ook")
     stopped = await say(engine, "/stop")
-    assert "gestopt" in stopped.text and outbox(engine, "team:")[-1][1] == "user_stopped"
+    assert "gestopt" in stopped.text and outbox(engine, "team")[-1][1] == "user_stopped"
     assert staff(engine, clock, "sanne", "reply", text=["nog daar?"]) == 1  # the user left
     assert staff(engine, clock, "sanne", "close", outcome="gestopt-door-jongere") == 0
     assert case_row(engine)["status"] == "closed"
@@ -92,10 +92,11 @@ async def test_acute_alerts_at_once_without_a_question(engine: Engine) -> None:
     first = outcome.replies[0].text
     assert "113" in first and "112" in first and "?" not in first.split("113")[0].split("112")[0][-200:-1]
     [(recipient, kind, alert)] = outbox(engine)
-    assert kind == "alert" and recipient == "team:helmond" and "ACUUT" in alert and "pillen" in alert
+    assert (recipient, kind) == (Recipient.team("helmond"), "alert")
+    assert "ACUUT" in alert and "pillen" in alert
     assert case_row(engine)["consent"] == "acute"
     later = await say(engine, "ik weet niet wat ik moet doen")
-    assert outbox(engine, "team:")[-1][2].endswith("ik weet niet wat ik moet doen")
+    assert outbox(engine, "team")[-1][2].endswith("ik weet niet wat ik moet doen")
     assert later.text  # not claimed yet: the bot keeps answering
 
 
@@ -118,7 +119,7 @@ async def test_unclaimed_case_alerts_again_then_the_backup(engine: Engine, clock
             engine.desk.tick(clock())
         kinds = [k for _, k, _ in outbox(engine)][1:]
         assert sorted(kinds) == sorted(expected), minutes
-    assert ("staff:coordinator", "backup") in [(r, k) for r, k, _ in outbox(engine)]
+    assert (Recipient.staff("coordinator"), "backup") in [(r, k) for r, k, _ in outbox(engine)]
 
 
 async def test_realert_clock_stands_still_outside_office_hours(engine: Engine, clock: Clock) -> None:
@@ -165,21 +166,22 @@ async def test_no_answer_to_the_municipality_question_routes_to_the_default(
     clock.advance(1)
     with immediate(engine.store.db):
         engine.desk.tick(clock())
-    assert outbox(engine)[0][:2] == ("team:helmond", "alert")
+    assert outbox(engine)[0][:2] == (Recipient.team("helmond"), "alert")
 
 
 async def test_typed_municipality_is_understood(engine: Engine) -> None:
     await say(engine, "iemand chanteert me met mn nudes")
     await say(engine, payload="/handover_ja")
     await say(engine, "ik zit op school in gemert bakel")
-    assert outbox(engine)[0][0] == "team:peelregio" and case_row(engine)["municipality"] == "Gemert-Bakel"
+    assert outbox(engine)[0][0] == Recipient.team("peelregio")
+    assert case_row(engine)["municipality"] == "Gemert-Bakel"
 
 
 async def test_hand_over_to_a_colleague(engine: Engine, clock: Clock) -> None:
     await say(engine, "ik wil er niet meer zijn")
     assert staff(engine, clock, "anna", "claim") == 0
     assert staff(engine, clock, "anna", "handover", to="bram", team=None) == 0
-    assert outbox(engine, "user:")[-1][2].startswith("Je gesprek gaat verder met Bram")
+    assert outbox(engine, "user")[-1][2].startswith("Je gesprek gaat verder met Bram")
     assert staff(engine, clock, "anna", "reply", text=["hoi"]) == 1
     assert staff(engine, clock, "bram", "reply", text=["Hoi, met Bram."]) == 0
     assert staff(engine, clock, "anna", "handover", to="sanne", team=None) == 1  # not in this team
@@ -188,7 +190,7 @@ async def test_hand_over_to_a_colleague(engine: Engine, clock: Clock) -> None:
 async def test_hand_over_to_another_team_alerts_that_team(engine: Engine, clock: Clock) -> None:
     await say(engine, "ik wil er niet meer zijn")
     assert staff(engine, clock, "coordinator", "handover", to=None, team="peelregio") == 0
-    assert outbox(engine, "team:peelregio")[0][1] == "alert"
+    assert outbox(engine, Recipient.team("peelregio"))[0][1] == "alert"
     assert staff(engine, clock, "sanne", "claim") == 0
 
 
@@ -198,7 +200,7 @@ async def test_close_with_outcome(engine: Engine, clock: Clock) -> None:
     assert staff(engine, clock, "anna", "close", outcome="doorverwezen-113") == 0
     row = case_row(engine)
     assert row["status"] == "closed" and row["outcome"] == "doorverwezen-113"
-    assert outbox(engine, "user:")[-1][1] == "case_closed"
+    assert outbox(engine, "user")[-1][1] == "case_closed"
     assert staff(engine, clock, "anna", "claim") == 1  # closed cases stay closed
 
 
@@ -220,7 +222,7 @@ async def test_a_reply_reaches_only_the_user_of_its_case(engine: Engine, clock: 
     await say(engine, "ik wil dood", who="b")
     staff(engine, clock, "anna", "claim", case=2)
     staff(engine, clock, "anna", "reply", case=2, text=["Hoi B"])
-    assert [r for r, k, _ in outbox(engine, "user:") if k == "staff_reply"] == ["user:b"]
+    assert [r for r, k, _ in outbox(engine, "user") if k == "staff_reply"] == [Recipient.user("b")]
 
 
 async def test_the_audit_log_holds_no_message_content(engine: Engine, clock: Clock) -> None:

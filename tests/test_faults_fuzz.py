@@ -18,6 +18,7 @@ from collections import Counter
 import pytest
 
 from bot.common.pseudonym import pseudonymise
+from bot.storage.outbox import Recipient, recipient_of
 from tests.conftest import TEST_KEY
 from tests.fake_telegram_bot import running_bot
 
@@ -140,12 +141,12 @@ async def test_a_thousand_fuzzed_updates_each_get_one_answer(parts, tmp_path) ->
         )
         await bot.until(lambda: not bot.rows("SELECT 1 FROM outbox WHERE status = 'pending'"), "all sent", 30)
         took = time.monotonic() - started
-        per_user = dict(
-            bot.rows("SELECT recipient, COUNT(*) FROM outbox WHERE recipient LIKE 'user:%' GROUP BY 1")
-        )
+        per_user = {
+            recipient_of(r): n for r, n in bot.rows("SELECT recipient, COUNT(*) FROM outbox GROUP BY 1")
+        }
         sent = _sent(bot)
         for chat in chats:
-            rows = per_user.get("user:" + pseudonymise(TEST_KEY, "telegram", chat), 0)
+            rows = per_user.get(Recipient.user(pseudonymise(TEST_KEY, "telegram", chat)), 0)
             assert rows >= 1 and sent[chat] == rows, f"chat {chat}: {rows} replies written, {sent[chat]} sent"
         assert {s for (s,) in bot.rows("SELECT DISTINCT status FROM outbox")} == {"sent"}
         assert not bot.rows("SELECT key FROM inbox WHERE state = 'pending'")

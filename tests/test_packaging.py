@@ -81,7 +81,7 @@ def test_the_wheel_carries_the_content(tmp_path: Path) -> None:
     for name in ("pyproject.toml", "setup.py", "MANIFEST.in"):
         shutil.copy(PROJECT_ROOT / name, source / name)
     ignore = shutil.ignore_patterns("__pycache__", "_content")
-    for folder in ("bot", "intents", "knowledge", "escalation"):
+    for folder in ("bot", "intents", "knowledge", "risk", "escalation", "kwaliteitskompas"):
         shutil.copytree(PROJECT_ROOT / folder, source / folder, ignore=ignore)
     done = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
@@ -94,9 +94,16 @@ def test_the_wheel_carries_the_content(tmp_path: Path) -> None:
     (wheel,) = tmp_path.glob("weerbaarheid_bot-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "bot/taxonomy.yml" in names
-    for expected in ("intents/rules.yml", "knowledge/contacts.yml", "escalation/risk.yml"):
+    for expected in (
+        "intents/rules.yml",
+        "knowledge/contacts.yml",
+        "risk/risk.yml",
+        "risk/risk_languages.yml",
+        "risk/risk_examples/zelfdoding.yml",
+        "escalation/routes.yml",
+        "kwaliteitskompas/kwaliteitskompas.yml",
+    ):
         assert f"bot/_content/{expected}" in names
-    assert "bot/_content/escalation/risk_languages.yml" in names
     assert not any(n.startswith("tests/") or n.endswith(".env") for n in names)
 
 

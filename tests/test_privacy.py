@@ -9,10 +9,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from sqlite_utils import Database
+
 from bot.channels.staff_terminal import run_staff_command
 from bot.engine import Engine
 from bot.engine.messages import Incoming
-from bot.storage.db import immediate
+from bot.storage.db import immediate, open_database
+from bot.storage.migrations import MIGRATIONS
 from bot.storage.purge import checkpoint
 from tests.conftest import Clock
 
@@ -93,3 +96,17 @@ async def test_wis_keeps_an_open_acute_case_until_staff_close_it(
     close = argparse.Namespace(staff="anna", action="close", case=1, outcome="doorverwezen-113")
     assert run_staff_command(engine.desk, close, clock(), write=lambda _: None) == 0
     assert b"crisis-zin-4" not in raw_bytes(db_path)  # closing after /wis empties the -wal itself
+
+
+def test_the_risk_rows_nothing_read_are_gone_from_an_old_database(tmp_path: Path) -> None:
+    """escalation_events (a risk category and signal per conversation, read by nothing) is
+    dropped by m007, and its rows leave the file."""
+    path = tmp_path / "old.db"
+    old = Database(path)
+    MIGRATIONS.apply(old, stop_before="m007_drop_escalation_events")
+    old["conversations"].insert({"id": "c", "key_id": "k", "channel": "t", "slots": "{}"})
+    old["escalation_events"].insert({"conversation_id": "c", "kind": "alert", "signal": "signaal-geheim"})
+    old.close()
+    db = open_database(path)
+    assert "escalation_events" not in db.table_names()
+    assert checkpoint(db) and b"signaal-geheim" not in raw_bytes(path)

@@ -40,6 +40,7 @@ from bot.rasa.actions import rasa_only_action_names
 from bot.rasa.domain import build_domain
 from bot.rasa.escalation import CHANNEL
 from bot.rasa.intents import project_intents
+from bot.storage.outbox import Recipient, recipient_of
 from tests.conftest import TEST_KEY, Clock
 
 RASA_VERSION = "3.21.0"  # same major.minor as rasa-sdk, as a matching Rasa would send
@@ -233,9 +234,8 @@ def test_crisis_reply_and_staff_alert_for_a_suicide_risk(server: Server, domain)
     assert "113" in text and "0800-0113" in text
     conversation = pseudonymise(TEST_KEY, CHANNEL, "+31612345678")
     with sqlite3.connect(server.db_path) as db:
-        events = db.execute(
-            "SELECT kind, level, category, status FROM escalation_events WHERE conversation_id = ?",
-            [conversation],
+        cases = db.execute(
+            "SELECT level, category, consent FROM cases WHERE conversation_id = ?", [conversation]
         ).fetchall()
         said = db.execute(
             "SELECT text FROM messages WHERE conversation_id = ? AND direction = 'in'", [conversation]
@@ -246,8 +246,9 @@ def test_crisis_reply_and_staff_alert_for_a_suicide_risk(server: Server, domain)
             "WHERE c.conversation_id = ?",
             [conversation],
         ).fetchall()
-    assert events == [("alert", "acute", "zelfdoding", "pending")]
-    assert alerts == [("team:helmond", "alert")]  # the werkgroep is alerted, as in an engine turn
+    # the werkgroep is alerted, as in an engine turn: a case without a question, and its alert
+    assert cases == [("acute", "zelfdoding", "acute")]
+    assert [(recipient_of(r), kind) for r, kind in alerts] == [(Recipient.team("helmond"), "alert")]
     assert said == [("ik wil niet meer leven",)]
     assert raw_ids == (0,)  # the phone number never reaches the database
 
@@ -344,10 +345,12 @@ async def test_engine_turn_and_server_give_the_same_answer(
     assert got == want
     conversation = pseudonymise(TEST_KEY, CHANNEL, "same-engine")
     with sqlite3.connect(server.db_path) as db:
-        kinds = db.execute(
-            "SELECT kind, category FROM escalation_events WHERE conversation_id = ?", [conversation]
-        ).fetchall()
-    assert kinds == [("offer", outcome.risk.category)]
+        (kept,) = db.execute("SELECT slots FROM conversations WHERE id = ?", [conversation]).fetchone()
+        cases = db.execute("SELECT COUNT(*) FROM cases WHERE conversation_id = ?", [conversation]).fetchone()
+    # the offer is recorded as in an engine turn (a later "Ja" is then the first yes); no case yet
+    stored = json.loads(kept)
+    assert (stored["handover"], stored["risk_category"]) == ("offered", outcome.risk.category)
+    assert cases == (0,)
 
 
 def test_start_logs_no_error(server: Server) -> None:
@@ -366,14 +369,12 @@ def cases_of(server: Server, sender: str) -> list[dict[str, Any]]:
         return [dict(r) for r in rows]
 
 
-def team_messages(server: Server, case_id: int) -> list[tuple[str, str, str]]:
+def team_messages(server: Server, case_id: int) -> list[tuple[Recipient, str, str]]:
+    """(recipient, kind, text) of the case's messages to a team, oldest first."""
     with sqlite3.connect(server.db_path) as db:
-        rows = db.execute(
-            "SELECT recipient, kind, text FROM outbox "
-            "WHERE case_id = ? AND recipient LIKE 'team:%' ORDER BY id",
-            [case_id],
-        )
-        return [tuple(r) for r in rows]
+        rows = db.execute("SELECT recipient, kind, text FROM outbox WHERE case_id = ? ORDER BY id", [case_id])
+        found = [(recipient_of(r), kind, text) for r, kind, text in rows]
+    return [m for m in found if m[0].kind == "team"]
 
 
 ACUTE = "ik wil dood, ik heb de pillen al"
@@ -408,7 +409,7 @@ def test_an_acute_message_gets_the_crisis_and_a_case_whatever_rasa_chose(
     [case] = cases_of(server, sender)
     assert (case["level"], case["consent"], case["status"]) == ("acute", "acute", "open")
     [(recipient, kind, alert)] = team_messages(server, case["id"])
-    assert (recipient, kind) == ("team:helmond", "alert") and "pillen" in alert
+    assert (recipient, kind) == (Recipient.team("helmond"), "alert") and "pillen" in alert
 
 
 def test_the_next_action_for_the_same_message_adds_nothing(server: Server, domain) -> None:
@@ -482,7 +483,7 @@ def test_yes_to_a_human_asks_the_municipality_and_the_answer_alerts_staff(
     [case] = cases_of(server, sender)
     assert (case["status"], case["team"], case["municipality"]) == ("open", "peelregio", "Deurne")
     [(recipient, kind, alert)] = team_messages(server, case["id"])
-    assert (recipient, kind) == ("team:peelregio", "alert") and "hoog risico, sextortion" in alert
+    assert (recipient, kind) == (Recipient.team("peelregio"), "alert") and "hoog risico, sextortion" in alert
     assert "hoi ik heb een vraag over mijn vriend" in alert  # the story so far, from Rasa's tracker
     assert "chanteert" in alert and "3168765" not in alert
 
@@ -526,7 +527,7 @@ def test_no_answer_to_the_municipality_question_goes_to_the_default_team(server:
         time.sleep(0.1)
     [case] = cases_of(server, sender)
     assert (case["status"], case["team"]) == ("open", "helmond")
-    assert team_messages(server, case["id"])[0][:2] == ("team:helmond", "alert")
+    assert team_messages(server, case["id"])[0][:2] == (Recipient.team("helmond"), "alert")
 
 
 def test_an_acute_case_goes_to_the_team_of_the_municipality_named_earlier(server: Server, domain) -> None:

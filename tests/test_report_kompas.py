@@ -1,4 +1,4 @@
-"""escalation/kwaliteitskompas.yml: the shipped file loads, and a broken one is named by file:line."""
+"""kwaliteitskompas/kwaliteitskompas.yml: the shipped file loads, and a broken one is named by file:line."""
 
 from __future__ import annotations
 

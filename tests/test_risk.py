@@ -254,7 +254,7 @@ def test_windows_cover_the_whole_message() -> None:
 
 
 def test_a_phrase_list_without_a_source_is_a_content_problem(content_copy) -> None:
-    path = content_copy / "escalation" / "risk_languages.yml"
+    path = content_copy / "risk" / "risk_languages.yml"
     path.write_text(
         "version: 1\nlists:\n  - language: tr\n    signal: suicidal-thoughts\n"
         "    phrases: [ölmek istiyorum]\n  - language: pl\n    signal: no-such-signal\n"

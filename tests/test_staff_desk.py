@@ -14,6 +14,7 @@ from bot.desk.desk import SKIP_MUNICIPALITY
 from bot.engine import Engine
 from bot.engine.messages import Incoming
 from bot.storage.db import immediate
+from bot.storage.outbox import Recipient, recipient_of
 from tests.conftest import Clock
 from tests.test_escalation import DEURNE, case_row, outbox, say
 
@@ -32,7 +33,7 @@ def claim_times(engine: Engine) -> int:
 
 
 def joined(engine: Engine) -> list[str]:
-    return [text for _, kind, text in outbox(engine, "user:") if kind == "staff_joined"]
+    return [text for _, kind, text in outbox(engine, "user") if kind == "staff_joined"]
 
 
 async def test_a_claimed_case_cannot_be_claimed_by_a_second_staff_member(
@@ -62,8 +63,9 @@ async def test_the_coordinator_takes_over_audited_and_the_first_claimer_is_told(
     assert staff(engine, clock, "coordinator", "takeover")[0] == 0
     assert case_row(engine)["claimed_by"] == "coordinator"
     kinds = [(r, k) for r, k, _ in outbox(engine)]
-    assert ("team:helmond", "taken_over") in kinds and ("staff:anna", "taken_over_you") in kinds
-    assert outbox(engine, "user:")[-1][2].startswith("Je gesprek gaat verder met De coördinator")
+    assert (Recipient.team("helmond"), "taken_over") in kinds
+    assert (Recipient.staff("anna"), "taken_over_you") in kinds
+    assert outbox(engine, "user")[-1][2].startswith("Je gesprek gaat verder met De coördinator")
     audit = engine.store.db.execute("SELECT actor, detail FROM case_events WHERE kind = 'taken_over'")
     assert audit.fetchall() == [("coordinator", "anna")]
     assert staff(engine, clock, "anna", "reply", text=["nog daar?"])[0] == 1
@@ -158,7 +160,7 @@ async def test_a_typed_municipality_is_not_echoed_into_the_alert(engine: Engine)
     await say(engine, payload="/handover_ja")
     await say(engine, "deurn")
     [(recipient, kind, alert)] = outbox(engine)
-    assert (recipient, kind) == ("team:peelregio", "alert") and "Gemeente: Deurne" in alert
+    assert (recipient, kind) == (Recipient.team("peelregio"), "alert") and "Gemeente: Deurne" in alert
     assert "jongere: deurn" not in alert and "chanteert" in alert
 
 
@@ -187,7 +189,9 @@ async def test_in_the_telegram_staff_group_a_second_claim_is_refused_and_the_coo
     tap(1, "anna", "claim:1")
     tap(2, "bram", "claim:1")
     tap(3, "coordinator", "claim:1")
-    answers = [(text, buttons) for _, kind, text, buttons in group_answers(engine)]
+    answers = [
+        (text, buttons) for to, _, text, buttons in group_answers(engine) if to == Recipient.group(-100, 7)
+    ]
     assert answers[0][0] == "Niet gelukt: Anna heeft deze casus al; vraag Anna om hem over te dragen."
     assert "overnemen" in answers[1][0] and '"takeover:1"' in answers[1][1]
     assert case_row(engine)["claimed_by"] == "anna" and len(joined(engine)) == 1
@@ -195,8 +199,8 @@ async def test_in_the_telegram_staff_group_a_second_claim_is_refused_and_the_coo
     assert case_row(engine)["claimed_by"] == "coordinator"
 
 
-def group_answers(engine: Engine) -> list[tuple[str, str, str, str]]:
-    rows = engine.store.db.execute(
-        "SELECT recipient, kind, text, buttons FROM outbox WHERE recipient LIKE 'group:%' ORDER BY id"
-    )
-    return [tuple(r) for r in rows]
+def group_answers(engine: Engine) -> list[tuple[Recipient, str, str, str]]:
+    """(recipient, kind, text, buttons) of every answer in the staff group, oldest first."""
+    rows = engine.store.db.execute("SELECT recipient, kind, text, buttons FROM outbox ORDER BY id")
+    found = [(recipient_of(r), kind, text, buttons) for r, kind, text, buttons in rows]
+    return [m for m in found if m[0].kind == "group"]

@@ -20,12 +20,11 @@ import pytest
 
 from bot.channels.telegram.runner import serve
 from bot.common.logs import configure_logging
-from bot.common.settings import Settings
 from bot.engine import Engine
 from bot.storage.conversations import ConversationStore
 from bot.storage.db import open_database
-from tests.conftest import TEST_KEY
 from tests.fake_telegram import TOKEN, FakeBotAPI
+from tests.fake_telegram_bot import settings_for
 
 pytestmark = pytest.mark.filterwarnings("ignore:Please use 'Bot.getUpdates'")  # read one by one on purpose
 GROUP = -1001234
@@ -58,19 +57,6 @@ def staff_config(parts):
     teams = {k: dataclasses.replace(t, chat=f"telegram:{GROUP}") for k, t in config.teams.items()}
     staff = dict(config.staff) | {"anna": dataclasses.replace(config.staff["anna"], telegram_user_id=ANNA)}
     return dataclasses.replace(config, teams=teams, staff=staff)
-
-
-def settings_for(tmp_path: Path, api: FakeBotAPI, **extra: str) -> Settings:
-    """The bot's settings for a test: its own database, the fake Bot API, the test key."""
-    return Settings(
-        db_path=tmp_path / "bot.db",
-        content_dir=tmp_path,
-        cache_dir=tmp_path,
-        pseudonym_key=TEST_KEY,
-        telegram_token=TOKEN,
-        telegram_api_base_url=api.base_url,
-        **extra,
-    )
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from collections import Counter
 from pathlib import Path
 
 from bot.common.pseudonym import pseudonymise
+from bot.storage.outbox import Recipient, recipient_of
 
 HERE = Path(__file__).resolve().parent
 KEY_HEX = "ab" * 32
@@ -90,9 +91,10 @@ def test_kill_minus_nine_on_telegram_answers_everything_once(parts, tmp_path: Pa
     for chat, count in written.items():
         assert handled.get(pseudonymise(key, "telegram", chat)) == count, chat  # each once, none lost
     sent = Counter(m["chat_id"] for m in state["sent"])
-    replies = dict(conn.execute("SELECT recipient, COUNT(*) FROM outbox WHERE kind = 'reply' GROUP BY 1"))
+    rows = conn.execute("SELECT recipient, COUNT(*) FROM outbox WHERE kind = 'reply' GROUP BY 1")
+    replies = {recipient_of(r): n for r, n in rows}
     for chat in written:
-        expected = replies[f"user:{pseudonymise(key, 'telegram', chat)}"]
+        expected = replies[Recipient.user(pseudonymise(key, "telegram", chat))]
         assert expected >= written[chat] and expected <= sent[chat] <= 2 * expected, chat
     cases = [r[0] for r in conn.execute("SELECT id FROM cases")]
     group_texts = [m["text"] for m in state["sent"] if m["chat_id"] < 0]

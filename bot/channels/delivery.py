@@ -29,7 +29,7 @@ from bot.channels.health import Health
 from bot.desk.desk import Desk
 from bot.storage.cases import CaseStore
 from bot.storage.db import transaction
-from bot.storage.outbox import LAST_WORD_KIND, UNDELIVERED_KIND, Outbox, OutboxMessage
+from bot.storage.outbox import LAST_WORD_KIND, UNDELIVERED_KIND, Outbox, OutboxMessage, Recipient
 from bot.storage.purge import Housekeeper, checkpoint, forget_address
 
 log = logging.getLogger(__name__)
@@ -59,14 +59,14 @@ class DeliveryLoop:
         transport: Transport,
         clock: Callable[[], datetime],
         lock: asyncio.Lock,
-        recipients: Sequence[str] | None = None,
+        recipients: Sequence[Recipient] | None = None,
         housekeeper: Housekeeper | None = None,
         *,
         parallel: int = PARALLEL_SENDS,
         health: Health | None = None,
         seams: Seams = NO_SEAMS,
         undelivered_after: timedelta | None = None,
-        accepts: Callable[[str], bool] | None = None,
+        accepts: Callable[[Recipient], bool] | None = None,
     ) -> None:
         self.housekeeper = housekeeper  # the purge of text past its retention runs from here too
         self.db = db
@@ -83,7 +83,7 @@ class DeliveryLoop:
         self.undelivered_after = undelivered_after
         self.accepts = accepts  # recipients another loop delivers (the terminal) are left alone
         self.wake = asyncio.Event()  # set when a send ends: the next message of that person is due
-        self._inflight: dict[str, asyncio.Task] = {}  # recipient -> its send under way
+        self._inflight: dict[Recipient, asyncio.Task] = {}  # recipient -> its send under way
         self._timers_at = float("-inf")
 
     async def run_once(self) -> int:
@@ -194,7 +194,7 @@ class DeliveryLoop:
                 self.health.telegram_failed(result.error or result.outcome)
         log.info("outbox %s (%s): %s", message.id, message.kind, result.outcome)
         if message.kind == LAST_WORD_KIND and result.outcome in ("sent", "failed"):
-            forget_address(self.db, message.recipient.removeprefix("user:"))  # erased: now the address too
+            forget_address(self.db, message.recipient.id)  # erased: now the address too
         if message.to_user and message.case_id and self.outbox.status(message.id) == "failed":
             self.desk.user_unreachable(message.case_id, now)
 
@@ -208,9 +208,9 @@ class DeliveryLoop:
                 continue
             self.cases.log(case.id, UNDELIVERED_KIND, "system", now, waiting.kind)
             text = self.desk.config.watchdog.reply_undelivered.format(case=case.id, minutes=minutes)
-            self.outbox.add(f"team:{case.team}", UNDELIVERED_KIND, text, now, case.id)
+            self.outbox.add(Recipient.team(case.team), UNDELIVERED_KIND, text, now, case.id)
             backup = self.desk.config.teams[case.team].backup
             if backup and not case.backup_alerted:
                 self.cases.update(case.id, backup_alerted=1)
-                self.outbox.add(f"staff:{backup}", UNDELIVERED_KIND, text, now, case.id)
+                self.outbox.add(Recipient.staff(backup), UNDELIVERED_KIND, text, now, case.id)
             log.warning("delivery: a reply to the person of case %s has waited over %s min", case.id, minutes)

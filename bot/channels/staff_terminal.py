@@ -26,7 +26,7 @@ from bot.desk.desk import Desk, NotAllowed
 from bot.desk.reading import clock_time
 from bot.storage.cases import Case
 from bot.storage.db import immediate
-from bot.storage.outbox import Outbox
+from bot.storage.outbox import Outbox, Recipient
 from bot.storage.purge import erase_now
 
 Write = Callable[[str], None]
@@ -103,7 +103,7 @@ async def watch(desk: Desk, staff_id: str, clock: Callable[[], datetime], write:
 
     member = desk.staff(staff_id)
     teams = desk.config.teams if member.coordinator else member.teams
-    recipients = [f"team:{t}" for t in teams] + [f"staff:{staff_id}"]
+    recipients = [Recipient.team(t) for t in teams] + [Recipient.staff(staff_id)]
     loop = DeliveryLoop(desk.store.db, desk, PrintTransport(write), clock, asyncio.Lock(), recipients)
     write(f"Meldingen voor {member.name} ({', '.join(sorted(teams))}). Ctrl-C stopt.")
     await loop.run(asyncio.Event())
@@ -175,7 +175,7 @@ def _show(desk: Desk, case: Case, write: Write) -> None:
     outbox = Outbox(desk.store.db)
     write("\nBerichten aan de jongere in deze casus:")
     for _, kind, recipient, status in outbox.status_of_case(case.id):
-        if recipient.startswith("user:"):
+        if recipient.to_user:
             write(f"  naar de jongere · {kind} · {status}")
     write("\nNotities:")
     for staff, text, at in desk.store.notes(case.id):

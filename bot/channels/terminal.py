@@ -17,7 +17,7 @@ from bot.common.pseudonym import pseudonymise
 from bot.engine import Engine
 from bot.engine.failsafe import fail_safe
 from bot.engine.messages import Incoming, Outcome
-from bot.storage.outbox import OutboxMessage
+from bot.storage.outbox import OutboxMessage, Recipient
 
 log = logging.getLogger(__name__)
 QUIT = {"/quit", "/exit", "exit", "quit"}
@@ -64,7 +64,7 @@ async def chat(
         PrintTransport(write),
         engine.clock,
         engine.lock,
-        recipients=[f"user:{conversation_id}"],
+        recipients=[Recipient.user(conversation_id)],
         housekeeper=engine.housekeeper,
     )
     poller = asyncio.create_task(staff_messages.run(stop, STAFF_POLL_SECONDS))

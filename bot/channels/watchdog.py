@@ -29,7 +29,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from bot.channels.health import Health, Snapshot
-from bot.common.clock import iso, utc_now
+from bot.common.clock import utc_now
 from bot.content.escalation import EscalationConfig, WatchdogConfig
 from bot.desk.hours import office_minutes_between
 from bot.storage.outbox import Outbox
@@ -249,11 +249,7 @@ class Watchdog:
                 )
             ]
             facts["waiting_users"], facts["waiting_staff"] = outbox.backlog(now, limit)
-            facts["undelivered_cases"] = db.execute(
-                "SELECT COUNT(DISTINCT case_id) FROM outbox WHERE status = 'pending' AND case_id IS NOT NULL"
-                " AND recipient LIKE 'user:%' AND created_at <= ?",
-                [iso(now - limit)],
-            ).fetchone()[0]
+            facts["undelivered_cases"] = outbox.cases_waiting(now, limit)
             facts["acute_unclaimed"] = self._acute_unclaimed(db, now)
         except sqlite3.Error as error:
             log.warning("watchdog: could not read the database (%s)", type(error).__name__)

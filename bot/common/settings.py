@@ -7,7 +7,8 @@ the database so a stolen .db cannot be linked back to Telegram accounts.
 Where things live: the data folder (BOT_DATA_DIR) holds .env, var/bot.db and var/cache.
 Run from a checkout it is the checkout itself (as always); installed with pip it is
 $XDG_DATA_HOME/weerbaarheid-bot (~/.local/share/weerbaarheid-bot), never site-packages.
-The content is the checkout's intents/, knowledge/ and escalation/, or the copy shipped
+The content is the checkout's intents/, knowledge/, risk/, escalation/ and kwaliteitskompas/,
+or the copy shipped
 in the package (bot/_content), unless BOT_CONTENT_DIR names another folder. Relative
 paths in the settings are relative to the data folder. A malformed setting is one clear
 line (SettingsError), never a traceback.
@@ -46,8 +47,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "BOT_CONTENT_DIR",
         "",
-        "folder holding intents/, knowledge/ and escalation/; default: the checkout,"
-        " or the copy in the package",
+        "folder holding intents/, knowledge/, risk/, escalation/ and kwaliteitskompas/;"
+        " default: the checkout, or the copy in the package",
     ),
     Setting("BOT_PSEUDONYM_KEY", "", "hex key (>= 32 bytes) for pseudonymous ids"),
     Setting("BOT_CACHE_DIR", "var/cache", "where the trained intent model is cached"),
@@ -216,7 +217,7 @@ def _content_dir(path: Path) -> Path:
     if not (path / "knowledge").is_dir():
         raise SettingsError(
             f"BOT_CONTENT_DIR: no knowledge/ folder in {path}"
-            " (it names the folder holding intents/, knowledge/ and escalation/)"
+            " (it names the folder holding intents/, knowledge/, risk/, escalation/ and kwaliteitskompas/)"
         )
     return path
 

@@ -132,7 +132,7 @@ class Response:
 
 @dataclass(slots=True)
 class Content:
-    """Everything under intents/, knowledge/ and escalation/, loaded."""
+    """Everything under intents/, knowledge/, risk/ and escalation/, loaded."""
 
     root: Path
     articles: dict[str, Article] = field(default_factory=dict)

@@ -164,7 +164,7 @@ class ContactsFile(Model):
                 yield ("contacts", key, *loc), f"contact '{key}': {message}"
 
 
-# --- intents/<language>/<topic>.yml, escalation/risk_examples/*.yml ----------------------
+# --- intents/<language>/<topic>.yml, risk/risk_examples/*.yml ----------------------
 
 
 class NluEntry(Model):

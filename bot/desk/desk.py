@@ -24,7 +24,7 @@ from bot.desk.reading import urgency
 from bot.storage.cases import Case, CaseStore
 from bot.storage.conversations import ConversationStore
 from bot.storage.counters import Counters
-from bot.storage.outbox import Outbox
+from bot.storage.outbox import Outbox, Recipient
 from bot.storage.purge import erase_before, erase_conversation
 
 MUNICIPALITY_INTENT = "gemeente"
@@ -321,7 +321,7 @@ class Desk(Notifier):
         self.store.log(case.id, "taken_over", staff_id, now, previous)
         self._to_staff(case, "taken_over", now, staff=member.name, target=self._name_of(previous))
         if previous in self.config.staff:
-            self._staff_message(case, f"staff:{previous}", "taken_over_you", now, staff=member.name)
+            self._staff_message(case, Recipient.staff(previous), "taken_over_you", now, staff=member.name)
         self._to_user(case, "handed_over", now, staff=member.name)
         return self.store.require(case.id)
 
@@ -444,7 +444,7 @@ class Desk(Notifier):
             self.store.update(case.id, backup_alerted=1)
             self.store.log(case.id, "backup_alerted", "system", now, team.backup)
             self._staff_message(
-                case, f"staff:{team.backup}", "backup", now, minutes=str(times.backup_minutes)
+                case, Recipient.staff(team.backup), "backup", now, minutes=str(times.backup_minutes)
             )
             return 1
         due = times.realert_minutes * (case.realerts + 1)

@@ -16,7 +16,7 @@ from bot.content.model import Button
 from bot.desk.reading import ALERT_LINES, current_line, transcript_lines
 from bot.storage.cases import Case, CaseStore
 from bot.storage.conversations import ConversationStore
-from bot.storage.outbox import Outbox
+from bot.storage.outbox import Outbox, Recipient
 
 LEVEL_LABEL = {"acute": "ACUUT", "high": "hoog risico"}
 
@@ -43,12 +43,13 @@ class Notifier:
         self._to_staff(case, "alert", now, current)
 
     def _to_staff(self, case: Case, kind: str, now: datetime, current: str = "", **values: str) -> None:
-        self._staff_message(case, f"team:{case.team}", kind, now, current, **values)
+        # a case without a team is a broken row: "team:None" reaches no chat and fails, as it always did
+        self._staff_message(case, Recipient.team(str(case.team)), kind, now, current, **values)
 
     def _staff_message(
         self,
         case: Case,
-        recipient: str,
+        recipient: Recipient,
         kind: str,
         now: datetime,
         current: str = "",
@@ -71,7 +72,8 @@ class Notifier:
     def _to_user(self, case: Case, name: str, now: datetime, **values: str) -> int:
         language = self._language(case.conversation_id)
         text = self.knowledge.message(name, language, **values)
-        return self.outbox.add(f"user:{case.conversation_id}", name, text.text, now, case.id, text.buttons)
+        recipient = Recipient.user(case.conversation_id)
+        return self.outbox.add(recipient, name, text.text, now, case.id, text.buttons)
 
     def _shared_messages(self, case: Case, current: str, now: datetime) -> str:
         """The conversation so far, with times and the bot's (shortened) answers, and this

@@ -4,6 +4,7 @@ normalise -> risk -> intent -> dialogue -> actions -> reply (turn.py). It import
 layers below it (risk, nlu, desk, storage, content, common) and never a channel.
 """
 
-from bot.engine.turn import Engine, EngineParts, judge_risk
+from bot.engine.parts import EngineParts, judge_risk
+from bot.engine.turn import Engine
 
 __all__ = ["Engine", "EngineParts", "judge_risk"]

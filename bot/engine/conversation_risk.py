@@ -54,7 +54,7 @@ class ConversationCues:
 
     @classmethod
     def from_yaml(cls, data: object) -> ConversationCues:
-        """escalation/conversation_risk.yml; absent or malformed: no cues (the feature is off)."""
+        """risk/conversation_risk.yml; absent or malformed: no cues (the feature is off)."""
         data = _mapping(data)
         sext, groom, told = (_mapping(data.get(k)) for k in ("sextortion", "grooming", "told_situation"))
         general = told.get("general")

@@ -30,6 +30,8 @@ HANDOVER_TOPIC = "praten-met-iemand"
 # Where a conversation ends: the moment to ask "Heb je hier iets aan gehad?"
 CLOSING_TOPICS = frozenset({"bedankt", "afscheid"})
 OUT_OF_SCOPE = frozenset({FALLBACK_TOPIC, "buiten-scope"})
+# The answers about the bot itself, which say whether the werkgroep signed the texts yet.
+ABOUT_THE_BOT = frozenset({("privacy", "action_answer_topic"), ("wat-kan-jij", "utter_wat-kan-jij")})
 # A risk the person names without a topic the model knows: the article that helps with it.
 TOPIC_FOR_RISK = {
     "sextortion": "sextortion",
@@ -91,17 +93,21 @@ class Policy:
         details: dict[str, set[str]],
         differs: set[str],
         homes: dict[str, str],
+        review_notice: str | None = None,
     ) -> None:
         self.rules = rules  # intent -> action or response name
         self.details = details  # article topic -> the follow-up details its parts answer
         self.article_topics = set(details)
         self.differs = differs  # topics whose answer differs per audience
         self.homes = homes  # follow-up detail -> the article that answers it when the topic does not
+        self.review_notice = review_notice  # said with /privacy and "wat kan jij" until the werkgroep signs
 
     def plan(self, facts: TurnFacts, slots: dict[str, Any]) -> Plan:
         plan = self._plan(facts, slots)
         if facts.media_refused and facts.risk.level != "acute":
             plan.actions.insert(0, "utter_media_refused")  # first say why the image is gone
+        if self.review_notice and (plan.topic, plan.actions[0] if plan.actions else "") in ABOUT_THE_BOT:
+            plan.actions.append(self.review_notice)
         plan.slot_changes["asked"] = _asked(plan.actions) or _still_open(slots, plan)
         plan.topic = BUTTON_TOPICS.get(plan.topic, plan.topic)
         return plan

@@ -21,10 +21,11 @@ from bot.common.clock import iso
 from bot.content.knowledge import Text
 from bot.desk.desk import UserTurn
 from bot.engine.messages import DUPLICATE, Incoming, Outcome, Reply
-from bot.engine.turn import Engine, judge_risk
+from bot.engine.parts import judge_risk
+from bot.engine.turn import Engine
 from bot.risk.lexicon import RiskAssessment
-from bot.storage.conversations import EscalationEvent
 from bot.storage.db import immediate
+from bot.storage.outbox import Recipient
 
 ERROR_TEXT = "utter_error"
 ALERTED_TEXT = "utter_error_alerted"
@@ -69,17 +70,10 @@ async def fail_safe(engine: Engine, incoming: Incoming) -> Outcome:
             reply = Reply("\n\n".join(t.text for t in texts if t.text), _buttons(texts))
             if incoming.deliver_via_outbox:
                 engine.desk.outbox.add(
-                    f"user:{incoming.conversation_id}", "reply", reply.text, now, None, reply.buttons
+                    Recipient.user(incoming.conversation_id), "reply", reply.text, now, None, reply.buttons
                 )
-            events = [EscalationEvent("alert", "acute", risk.category, risk.signal)] if at_risk else []
             engine.store.save_turn(
-                incoming.conversation_id,
-                incoming.channel,
-                slots,
-                message.original,
-                [reply.text],
-                events,
-                iso(now),
+                incoming.conversation_id, incoming.channel, slots, message.original, [reply.text], iso(now)
             )
     return Outcome(
         replies=(reply,),

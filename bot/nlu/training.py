@@ -35,7 +35,7 @@ class Labelled:
 class Models:
     features: FeatureSpace
     intent: LinearModel
-    risk: LinearModel | None  # None when escalation/ holds no risk examples
+    risk: LinearModel | None  # None when risk/ holds no risk examples
 
 
 def train_models(

@@ -1,7 +1,7 @@
-"""Staff hear of a Rasa conversation's risk too: the escalation rows the engine writes, written here.
+"""Staff hear of a Rasa conversation's risk too: the desk's work of an engine turn, done here.
 
-In-process the engine turns a turn's risk into escalation events and lets the desk act on a
-"Ja", a municipality, /stop and /wis. Behind Rasa nobody else would, while the crisis reply
+In-process the engine lets the desk act on a turn's risk and on a "Ja", a municipality, /stop
+and /wis. Behind Rasa nobody else would, while the crisis reply
 tells the person that a staff member is asked to read along. So when an action's events say
 such a step happened (the handover slot changes, a municipality is chosen, a restart after
 /wis), the message, the replies and the desk's work go into our SQLite in one durable
@@ -23,7 +23,7 @@ from bot.content.knowledge import Text
 from bot.desk.desk import Desk, UserTurn
 from bot.rasa.actions import MUNICIPALITY_SLOT, STOPPED
 from bot.risk.lexicon import RiskAssessment
-from bot.storage.conversations import ConversationStore, EscalationEvent
+from bot.storage.conversations import ConversationStore
 from bot.storage.db import immediate
 from bot.storage.purge import erase_now
 
@@ -31,15 +31,15 @@ CHANNEL = "rasa"
 DEFAULT_TEXT_RETENTION = timedelta(hours=24)
 
 
-def escalation_events(risk: RiskAssessment, before: str | None, after: str | None) -> list[EscalationEvent]:
-    """The events for a handover slot going from `before` to `after`, as Engine._events decides them."""
-    if after == "alerted":  # every crisis reply, as the engine alerts on every acute turn
-        return [EscalationEvent("alert", "acute", risk.category, risk.signal)]
-    if after == "offered" and risk.level == "high":
-        return [EscalationEvent("offer", "high", risk.category, risk.signal)]
+def handover_change(risk: RiskAssessment, before: str | None, after: str | None) -> str | None:
+    """The handover slot going from `before` to `after` as a step for the desk, as in an engine
+    turn: "alerted" (every crisis reply: the engine alerts on every acute turn), "offered" (a
+    human offered at high risk), "accepted" (a first yes); None for anything else."""
+    if after == "alerted" or (after == "offered" and risk.level == "high"):
+        return after
     if after == "accepted" and before != "accepted":
-        return [EscalationEvent("accepted", "high", None, None)]
-    return []
+        return after
+    return None
 
 
 def slot_changes(events: list[dict[str, Any]]) -> dict[str, Any]:
@@ -50,7 +50,7 @@ def slot_changes(events: list[dict[str, Any]]) -> dict[str, Any]:
 class Step:
     """What an action's events say the person did this turn."""
 
-    events: list[EscalationEvent]
+    change: str | None  # handover_change(): None when the handover slot did not move on
     accepted: bool  # said yes to a human (again, or for the first time)
     municipality: str | None  # chose one (or SKIP)
     stopped: bool
@@ -58,13 +58,13 @@ class Step:
 
     @property
     def any(self) -> bool:
-        return bool(self.events) or self.accepted or self.municipality is not None or self.stopped
+        return self.change is not None or self.accepted or self.municipality is not None or self.stopped
 
 
 def read_step(slots: dict[str, Any], risk: RiskAssessment, events: list[dict[str, Any]]) -> Step:
     changes = slot_changes(events)
     return Step(
-        escalation_events(risk, slots.get("handover"), changes.get("handover")),
+        handover_change(risk, slots.get("handover"), changes.get("handover")),
         accepted=changes.get("handover") == "accepted",
         municipality=changes.get(MUNICIPALITY_SLOT) if MUNICIPALITY_SLOT in changes else None,
         stopped=changes.get("handover") == STOPPED,
@@ -141,13 +141,13 @@ class EscalationRecorder:
             notices = self._desk_turn(turn, step)
             replies = [str(r.get("text") or "") for r in responses] + [n.text for n in notices]
             keep = stored | slot_changes(events) | ({"risk_category": risk.category} if risk.is_risk else {})
-            self.store.save_turn(conversation, CHANNEL, keep, text, replies, step.events, iso(now))
+            self.store.save_turn(conversation, CHANNEL, keep, text, replies, iso(now))
         return notices
 
     def _desk_turn(self, turn: UserTurn, step: Step) -> list[Text]:
         """The desk's work; a "Ja" while a case is already open is told where it stands."""
         case = self.desk.active_case(turn.conversation_id)
-        if step.accepted and not step.events and case is not None and turn.risk_level != "acute":
+        if step.accepted and step.change is None and case is not None and turn.risk_level != "acute":
             return self.desk.where_it_stands(case, turn)
         return self.desk.on_turn(turn)
 

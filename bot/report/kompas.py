@@ -1,4 +1,4 @@
-"""escalation/kwaliteitskompas.yml: the werkgroep's ambitions and indicators, read with file:line problems.
+"""kwaliteitskompas/kwaliteitskompas.yml: the werkgroep's ambitions and indicators, with file:line problems.
 
 The werkgroep edits the targets; a typo must show up in `python -m bot check`, not as a
 silently missing line in the report handed to the municipality. The bot itself does
@@ -14,7 +14,7 @@ from bot.content.taxonomy import Taxonomy
 from bot.content.yamlsrc import ContentError, LineDict, LineList, Problem, load_yaml
 from bot.report.metrics import DURATION_KINDS, METRICS, known_keys
 
-KOMPAS_FILE = Path("escalation") / "kwaliteitskompas.yml"
+KOMPAS_FILE = Path("kwaliteitskompas") / "kwaliteitskompas.yml"
 MEASURES = ("count", "share", "median_minutes", "p90_minutes")
 TYPES = ("output", "outcome")
 

@@ -1,4 +1,4 @@
-"""Compile escalation/risk.yml into a RiskDetector, reporting problems as file:line.
+"""Compile risk/risk.yml into a RiskDetector, reporting problems as file:line.
 
 risk.yml may name phrase lists in other files (`phrase_lists:`, beside risk.yml): acute
 phrases in more languages, each list with the signal it adds to and its sources.

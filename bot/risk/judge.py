@@ -7,7 +7,7 @@ verdict of the model is dropped for hypothetical questions, as the lexicon does.
 Where the lexicon sees no risk word at all, the model is not asked when it has too little
 to go on or when the speaker's own frame says otherwise:
 - fewer than MIN_MODEL_WORDS words ("en nu?", "hij komt"): two words are no evidence;
-- a frame from escalation/risk.yml: a question about what we will do ("gaan jullie het
+- a frame from risk/risk.yml: a question about what we will do ("gaan jullie het
   tegen mijn ouders zeggen?") or blaming oneself ("het is mijn eigen schuld").
 And where an acute phrase occurs only negated and nothing acute occurs as such ("ik wil
 geen zelfmoord plegen, ik wil gewoon dat die foto weg is"), the model may say high, not acute.

@@ -1,6 +1,6 @@
 """Risk on every message, before the intent: level and category from a lexicon kept as data.
 
-The lexicon (escalation/risk.yml) has phrases, concept combinations, idioms that are
+The lexicon (risk/risk.yml) has phrases, concept combinations, idioms that are
 not risk, negations and frames. Matching runs on skeleton tokens (every doubled letter
 single), so "doooood", "d00d" and "dood" are the same word; multi-word phrases are also
 searched in the text with all spaces removed, so "zelf moord" and zero-width splits still

@@ -1,8 +1,8 @@
 """The statistical half of the risk check, beside the lexicon: it catches ways of saying
-"I want to die" or "I am being held" that no phrase in escalation/risk.yml foresaw.
+"I want to die" or "I am being held" that no phrase in risk/risk.yml foresaw.
 
-Trained on escalation/risk_examples/ (bot/models.py). Its thresholds live in
-escalation/risk.yml. Measured on bench/risk_holdout.yml, which it never trains on.
+Trained on risk/risk_examples/ (bot/models.py). Its thresholds live in
+risk/risk.yml. Measured on bench/risk_holdout.yml, which it never trains on.
 """
 
 from __future__ import annotations

@@ -140,6 +140,8 @@ class CaseStore:
         """(at, who, text) of the conversation as kept, oldest first: who is "in" (the young
         person), "out" (the bot) or "staff" (what the werkgroep sent them in a case).
         `limit`: only the latest so many; `until`: nothing written after that moment."""
+        from bot.storage.outbox import Recipient, stored_text  # here: the outbox imports this module
+
         rows = self.db.execute(
             "SELECT at, who, text, n FROM ("
             " SELECT at, direction AS who, text, id AS n, 0 AS src FROM messages"
@@ -148,7 +150,12 @@ class CaseStore:
             " SELECT o.created_at, 'staff', o.text, o.id, 1 FROM outbox o"
             "  WHERE o.recipient = ? AND o.case_id IS NOT NULL AND o.kind = 'staff_reply'"
             ") WHERE at <= ? ORDER BY at DESC, src DESC, n DESC LIMIT ?",
-            [conversation_id, f"user:{conversation_id}", until or "9999", -1 if limit is None else limit],
+            [
+                conversation_id,
+                stored_text(Recipient.user(conversation_id)),
+                until or "9999",
+                -1 if limit is None else limit,
+            ],
         ).fetchall()
         return [(at, who, text) for at, who, text, _ in reversed(rows)]
 

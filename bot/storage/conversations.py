@@ -1,4 +1,4 @@
-"""Conversation state, transcript and escalation events: the rows one turn writes.
+"""Conversation state and transcript: the rows one turn writes.
 
 Callers wrap a whole turn (load, decide, save) in `immediate()` so two processes
 handling the same conversation cannot lose each other's update.
@@ -7,18 +7,9 @@ handling the same conversation cannot lose each other's update.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any
 
 from sqlite_utils import Database
-
-
-@dataclass(frozen=True, slots=True)
-class EscalationEvent:
-    kind: str  # "alert" (staff alerted at once) or "offer" (a human contact offered)
-    level: str
-    category: str | None
-    signal: str | None
 
 
 class ConversationStore:
@@ -50,10 +41,10 @@ class ConversationStore:
         slots: dict[str, Any],
         incoming: str,
         outgoing: list[str],
-        events: list[EscalationEvent],
         now: str,
     ) -> None:
-        """Write state, transcript and events of one turn (inside the caller's transaction)."""
+        """Write state and transcript of one turn (inside the caller's transaction); what the
+        turn means for staff is the desk's (cases, outbox) and the counters'."""
         conn = self.db.conn
         conn.execute(
             "INSERT INTO conversations (id, key_id, channel, slots, created_at, updated_at) "
@@ -61,20 +52,13 @@ class ConversationStore:
             "ON CONFLICT(id) DO UPDATE SET slots = excluded.slots, updated_at = excluded.updated_at",
             [conversation_id, self.key_id, channel, json.dumps(slots), now, now],
         )
-        cur = conn.execute(
+        conn.execute(
             "INSERT INTO messages (conversation_id, direction, text, at) VALUES (?, 'in', ?, ?)",
             [conversation_id, incoming, now],
         )
-        message_id = cur.lastrowid
         conn.executemany(
             "INSERT INTO messages (conversation_id, direction, text, at) VALUES (?, 'out', ?, ?)",
             [(conversation_id, text, now) for text in outgoing],
-        )
-        conn.executemany(
-            "INSERT INTO escalation_events "
-            "(conversation_id, kind, level, category, signal, message_id, status, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)",
-            [(conversation_id, e.kind, e.level, e.category, e.signal, message_id, now) for e in events],
         )
 
     def remember_history(

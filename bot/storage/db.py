@@ -143,6 +143,14 @@ def _try_begin(conn: sqlite3.Connection) -> bool:
     busy = conn.execute("PRAGMA busy_timeout").fetchone()[0]
     conn.execute("PRAGMA busy_timeout = 0")
     try:
+        return _lock_and_release(conn)
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {int(busy)}")
+
+
+def _lock_and_release(conn: sqlite3.Connection) -> bool:
+    """Take the write lock and give it back; False when another connection holds it."""
+    try:
         conn.execute("BEGIN IMMEDIATE")
         conn.execute("ROLLBACK")
         return True
@@ -150,8 +158,6 @@ def _try_begin(conn: sqlite3.Connection) -> bool:
         if not is_locked(error):
             raise
         return False
-    finally:
-        conn.execute(f"PRAGMA busy_timeout = {int(busy)}")
 
 
 def file_of(conn: sqlite3.Connection) -> str | None:
@@ -163,13 +169,7 @@ def _probe(path: str, seconds: float) -> bool:
     """On a connection of its own: can the write lock be had within `seconds`?"""
     probe = sqlite3.connect(path, timeout=seconds, isolation_level=None)
     try:
-        probe.execute("BEGIN IMMEDIATE")
-        probe.execute("ROLLBACK")
-        return True
-    except sqlite3.OperationalError as error:
-        if not is_locked(error):
-            raise
-        return False
+        return _lock_and_release(probe)
     finally:
         probe.close()
 

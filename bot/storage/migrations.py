@@ -184,3 +184,10 @@ def m006_parked_updates(db: Database) -> None:
     db.table("inbox").add_column("failure", str)
     db.table("inbox").add_column("parked_at", str)
     db.table("inbox").create_index(["state", "update_id"])
+
+
+@MIGRATIONS()
+def m007_drop_escalation_events(db: Database) -> None:
+    # Written on every risk turn since m001 and read by nothing: what a risk turn means for
+    # staff is in cases, case_events and the outbox, and the report counts daily_counts.
+    db.table("escalation_events").drop(ignore=True)

@@ -15,6 +15,7 @@ from sqlite_utils import Database
 
 from bot.common.clock import iso
 from bot.storage.cases import ACTIVE, ERASED
+from bot.storage.outbox import Outbox, Recipient
 
 ERASED_LINE = "[gewist]"  # what a staff alert shows where it quoted a message erased at /wis
 UPDATE_KEYS_KEPT = timedelta(days=7)  # long enough to recognise a channel's re-delivery
@@ -47,10 +48,9 @@ def erase_conversation(db: Database, conversation_id: str, keep_address: bool = 
     for case_id in case_ids:
         conn.execute("DELETE FROM outbox WHERE case_id = ?", [case_id])
         conn.execute("DELETE FROM case_notes WHERE case_id = ?", [case_id])
-    conn.execute("DELETE FROM outbox WHERE recipient = ?", [f"user:{conversation_id}"])
+    Outbox(db).forget(Recipient.user(conversation_id))
     conn.execute("UPDATE cases SET conversation_id = ? WHERE conversation_id = ?", [ERASED, conversation_id])
     conn.execute("DELETE FROM messages WHERE conversation_id = ?", [conversation_id])
-    conn.execute("DELETE FROM escalation_events WHERE conversation_id = ?", [conversation_id])
     if not keep_address:
         forget_address(db, conversation_id)
     conn.execute("DELETE FROM inbox WHERE conversation_id = ?", [conversation_id])
@@ -70,22 +70,13 @@ def erase_before(db: Database, conversation_id: str, moment: str) -> None:
         "AND text != ''",
         [conversation_id, moment],
     ).fetchall()
-    quoted = db.conn.execute(
-        "SELECT o.id, o.text FROM outbox o JOIN cases c ON c.id = o.case_id "
-        "WHERE c.conversation_id = ? AND o.recipient NOT LIKE 'user:%'",
-        [conversation_id],
-    ).fetchall()
-    for outbox_id, text in quoted:
+    for outbox_id, text in Outbox(db).to_staff_about(conversation_id):
         redacted = text
         for (line,) in sorted(said, key=lambda r: -len(r[0])):
             redacted = redacted.replace(" ".join(line.split()), ERASED_LINE).replace(line, ERASED_LINE)
         if redacted != text:
             db.conn.execute("UPDATE outbox SET text = ? WHERE id = ?", [redacted, outbox_id])
     db.conn.execute("DELETE FROM messages WHERE conversation_id = ? AND at < ?", [conversation_id, moment])
-    db.conn.execute(
-        "DELETE FROM escalation_events WHERE conversation_id = ? AND created_at < ?",
-        [conversation_id, moment],
-    )
 
 
 def purge(db: Database, now: datetime, retention: Retention) -> int:

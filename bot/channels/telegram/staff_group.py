@@ -18,6 +18,7 @@ from bot.content.model import Button
 from bot.desk.desk import Desk, NotAllowed
 from bot.storage.conversations import ConversationStore
 from bot.storage.db import immediate
+from bot.storage.outbox import Recipient
 from bot.storage.purge import erase_now
 
 
@@ -132,8 +133,9 @@ class StaffGroup:
         self, update: StaffUpdate, text: str, now: datetime, buttons: tuple[Button, ...] = ()
     ) -> None:
         """A message in the same place of the staff group (the outbox delivers it)."""
-        recipient = f"group:{update.chat}:{update.thread or 0}"
-        self.desk.outbox.add(recipient, "staff_answer", text, now, None, buttons)
+        self.desk.outbox.add(
+            Recipient.group(update.chat, update.thread), "staff_answer", text, now, None, buttons
+        )
 
 
 def case_number(text: str) -> int | None:

@@ -22,7 +22,7 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError, Tim
 from bot.channels.delivery import Delivery
 from bot.channels.telegram.topics import CaseThreads
 from bot.content.escalation import EscalationConfig
-from bot.storage.outbox import OutboxMessage
+from bot.storage.outbox import OutboxMessage, Recipient
 
 MAX_TEXT = 4096
 
@@ -54,27 +54,27 @@ class TelegramTransport:
         self.user_chat = user_chat  # conversation id -> Telegram chat id, or None when unknown
         self.threads = threads  # one forum topic per case in the staff group
 
-    def delivers(self, recipient: str) -> bool:
+    def delivers(self, recipient: Recipient) -> bool:
         """Whether this recipient reads Telegram: a team whose chat is the terminal, or staff
         without a Telegram account, get their messages from `python -m bot staff watch`."""
-        kind, _, key = recipient.partition(":")
-        if kind == "team":
+        key = recipient.id
+        if recipient.kind == "team":
             return key not in self.config.teams or self.config.teams[key].chat != "terminal"
-        if kind == "staff":
+        if recipient.kind == "staff":
             return key not in self.config.staff or self.config.staff[key].telegram_user_id is not None
         return True
 
-    def chat_of(self, recipient: str) -> int | None:
-        kind, _, key = recipient.partition(":")
-        if kind == "team" and key in self.config.teams:
+    def chat_of(self, recipient: Recipient) -> int | None:
+        key = recipient.id
+        if recipient.kind == "team" and key in self.config.teams:
             chat = self.config.teams[key].chat
             return int(chat.removeprefix("telegram:")) if chat.startswith("telegram:") else None
-        if kind == "staff" and key in self.config.staff:
+        if recipient.kind == "staff" and key in self.config.staff:
             return self.config.staff[key].telegram_user_id
-        if kind == "user":
+        if recipient.kind == "user":
             return self.user_chat(key)
-        if kind == "group":  # group:<chat>:<thread>, a direct answer in the staff group
-            return int(key.split(":")[0])
+        if recipient.kind == "group":  # a direct answer in the staff group (its thread: _place)
+            return int(key)
         return None
 
     async def send(self, message: OutboxMessage) -> Delivery:
@@ -91,7 +91,7 @@ class TelegramTransport:
                     raise
                 # the case's topic was deleted, or the anchor message: the alert still goes out
                 sent = await self._send(message, chat_id, None, None)
-            if self.threads and message.case_id and message.recipient.startswith("team:"):
+            if self.threads and message.case_id and message.recipient.kind == "team":
                 await self.threads.sent(message.case_id, chat_id, sent.message_id)
         except RetryAfter as exc:
             return Delivery("retry", retry_seconds(exc), "RetryAfter")
@@ -125,9 +125,8 @@ class TelegramTransport:
 
     async def _place(self, message: OutboxMessage, chat_id: int) -> tuple[int | None, int | None]:
         """The forum topic (or reply chain) of the message's case, for the staff group."""
-        if message.recipient.startswith("group:"):
-            thread = int(message.recipient.split(":")[2])
-            return (thread or None), None
-        if self.threads and message.case_id and message.recipient.startswith("team:"):
+        if message.recipient.kind == "group":
+            return (message.recipient.thread or None), None
+        if self.threads and message.case_id and message.recipient.kind == "team":
             return await self.threads.place(message.case_id, chat_id)
         return None, None

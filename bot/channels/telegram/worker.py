@@ -31,6 +31,7 @@ from bot.engine import Engine, judge_risk
 from bot.engine.failsafe import ERROR_TEXT, fail_safe
 from bot.engine.messages import Incoming
 from bot.storage.db import transaction, write_ready
+from bot.storage.outbox import Recipient
 
 log = logging.getLogger(__name__)
 BATCH = 100
@@ -103,9 +104,8 @@ class Worker:
         now = self.engine.clock()
         async with self.engine.lock, transaction(self.db, durable=True):
             if self.engine.store.first_time(key, iso(now)):
-                recipient = f"group:{row[7]}:{row[8] or 0}"
                 text = STAFF_FAILED.format(error="fout in de bot")
-                self.engine.desk.outbox.add(recipient, "staff_answer", text, now)
+                self.engine.desk.outbox.add(Recipient.group(row[7], row[8]), "staff_answer", text, now)
 
     async def _park(self, row: tuple, why: str) -> None:
         """Keep the update without its text, never to be tried again; still answer the person."""
@@ -122,7 +122,7 @@ class Worker:
                 [PARKED, why, iso(now), key],
             )
             if reply is not None:
-                self.engine.desk.outbox.add(f"user:{conversation}", "reply", reply, now)
+                self.engine.desk.outbox.add(Recipient.user(conversation), "reply", reply, now)
         log.error("worker: update %s parked (%s)", key, why)
 
     def _risk_note(self, text: str) -> str:

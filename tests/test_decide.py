@@ -1,0 +1,53 @@
+"""The decision half of a turn needs no database: given the message, its risk, the slots so
+far and the case as it is, it returns the plan and the texts (bot/engine/decide.py)."""
+
+from bot.engine.decide import Decider, TurnInput
+from bot.engine.messages import Incoming
+from bot.engine.parts import judge_risk
+from bot.storage.cases import Case
+
+# The acute case the desk opened (a snapshot: the decision only reads it).
+ACUTE_CASE = Case(
+    1,
+    "c",
+    "acute",
+    "zelfdoding",
+    None,
+    "helmond",
+    "open",
+    "acute",
+    None,
+    None,
+    "",
+    None,
+    "",
+    0,
+    0,
+    0,
+    None,
+    0,
+)
+
+
+async def decide(parts, text: str, slots: dict | None, case: Case | None = None):
+    message = parts.normaliser(text)
+    vector, risk = judge_risk(parts, message, text)
+    turn = TurnInput(Incoming("c", text=text), message, None, risk, vector, slots, case, None)
+    return await Decider(parts).decide(turn)
+
+
+async def test_a_follow_up_is_answered_from_the_topic_of_the_conversation(parts) -> None:
+    decision = await decide(parts, "moet ik betalen", {"language": "nl", "last_topic": "sextortion"})
+    assert decision.plan.topic == "sextortion"
+    assert decision.plan.actions[0] == "action_answer_detail"
+    assert "Betalen stopt het niet" in decision.texts[0].text
+
+
+async def test_an_acute_message_starts_crisis_mode(parts) -> None:
+    decision = await decide(parts, "ik wil niet meer leven", {"language": "nl"})
+    assert decision.risk.level == "acute" and decision.slots["crisis"] is True
+    assert "113" in decision.texts[0].text
+    again = await decide(parts, "laat maar", decision.slots, ACUTE_CASE)
+    assert "113" in again.texts[0].text and again.plan.topic != "onbegrepen"
+    closed = await decide(parts, "laat maar", decision.slots, None)  # staff closed the case
+    assert "crisis" not in closed.slots or not closed.slots["crisis"]
