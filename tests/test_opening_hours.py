@@ -1,5 +1,6 @@
 """Honest about who is open now: at night a reply leads to what is open day and night."""
 
+import dataclasses
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -28,6 +29,14 @@ def test_opening_slots_in_dutch_time() -> None:
     assert open_now(contact(None), NIGHT) is None
     late = contact((OpenSlot(("mon",), "22:00", "02:00"),))  # past midnight
     assert open_now(late, NIGHT) is True
+
+
+def test_unknown_hours_of_a_staffed_line_are_doubted_at_night_but_a_website_never() -> None:
+    line = contact(None)
+    website = dataclasses.replace(line, phone=None, url="https://takeitdown.ncmec.org")
+    assert "misschien gesloten" in contact_line(line, "nl", NIGHT)
+    assert "gesloten" not in contact_line(line, "nl", NOON)
+    assert "gesloten" not in contact_line(website, "nl", NIGHT)
 
 
 def test_a_closed_service_says_so() -> None:

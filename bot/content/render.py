@@ -14,7 +14,7 @@ CONTACT_FIELDS = ("name", "phone", "url", "hours")
 LOCAL_TIME = ZoneInfo("Europe/Amsterdam")  # the contacts' opening hours are Dutch local time
 CLOSED_NOW = {"nl": "nu gesloten", "en": "closed now"}
 MAYBE_CLOSED = {"nl": "'s nachts misschien gesloten", "en": "may be closed at night"}
-NIGHT = ("21:00", "08:00")  # hours not known: at night, say they may be closed
+NIGHT = ("21:00", "08:00")  # a staffed line whose hours are not known: at night, may be closed
 
 
 class UnknownPlaceholder(KeyError):
@@ -49,7 +49,11 @@ def contact_line(contact: Contact, language: str, moment: datetime | None = None
         state = open_now(contact, moment)
         if state is False:
             details.append(CLOSED_NOW.get(language, CLOSED_NOW["nl"]))
-        elif state is None and _within(moment.astimezone(LOCAL_TIME).strftime("%H:%M"), *NIGHT):
+        elif (
+            state is None
+            and contact.phone
+            and _within(moment.astimezone(LOCAL_TIME).strftime("%H:%M"), *NIGHT)
+        ):
             details.append(MAYBE_CLOSED.get(language, MAYBE_CLOSED["nl"]))
     return f"{name} ({', '.join(details)})" if details else name
 

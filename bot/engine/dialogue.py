@@ -57,7 +57,7 @@ BUTTON_TOPICS = {
 CLEAR_TOPIC = 0.35  # in crisis mode, a question this clear is answered (with 113 beside it)
 FOLLOW_UP_SURE = 0.4  # below this, which follow-up it is stays a guess: answer the topic itself
 CLARIFY_BEST, CLARIFY_SECOND = 0.18, 0.12  # unsure between two topics: ask which one
-CLARIFY_WORDS = 4  # in a conversation with a topic, a message this long gets a question back
+CLARIFY_WORDS = 2  # in a conversation with a topic, a message this long gets a question back
 DISTRESS_HINT = 0.12  # steun among the best groups with at least this: stay with the person
 CRISIS_STAY_VARIANTS = 3
 
