@@ -104,7 +104,7 @@ class Policy:
 
     def plan(self, facts: TurnFacts, slots: dict[str, Any]) -> Plan:
         plan = self._plan(facts, slots)
-        if facts.media_refused and facts.risk.level != "acute":
+        if facts.media_refused and not facts.risk.is_acute:
             plan.actions.insert(0, "utter_media_refused")  # first say why the image is gone
         if self.review_notice and (plan.topic, plan.actions[0] if plan.actions else "") in ABOUT_THE_BOT:
             plan.actions.append(self.review_notice)
@@ -114,9 +114,9 @@ class Policy:
 
     def _plan(self, facts: TurnFacts, slots: dict[str, Any]) -> Plan:
         topic = facts.guess.topic
-        if facts.risk.level == "acute" and not slots.get("crisis"):
+        if facts.risk.is_acute and not slots.get("crisis"):
             return Plan(["action_crisis"], self._crisis_topic(facts), {"crisis": True, "crisis_turns": 0})
-        if facts.risk.level == "acute":  # again: the numbers were just given, stay with the person
+        if facts.risk.is_acute:  # again: the numbers were just given, stay with the person
             return self._crisis_mode(facts, slots)
         if topic in DESK_INTENTS:
             return Plan([], HANDOVER_TOPIC)

@@ -38,7 +38,7 @@ async def fail_safe(engine: Engine, incoming: Incoming) -> Outcome:
     parts = engine.parts
     message = parts.normaliser(incoming.text)
     _, risk = judge_risk(parts, message, incoming.text)
-    at_risk = risk.level in ("acute", "high")
+    at_risk = risk.is_risk
     now = engine.clock()
     async with engine.lock:
         with immediate(engine.store.db, durable=True):
@@ -50,7 +50,7 @@ async def fail_safe(engine: Engine, incoming: Incoming) -> Outcome:
             slots["language"] = language
             texts = [_first_text(engine, risk, language)]
             if at_risk:
-                if risk.level != "acute":
+                if not risk.is_acute:
                     texts.append(parts.knowledge.response(ALERTED_TEXT, language))
                 slots["risk_category"] = risk.category
                 texts += engine.desk.on_turn(
@@ -89,7 +89,7 @@ async def fail_safe(engine: Engine, incoming: Incoming) -> Outcome:
 def _first_text(engine: Engine, risk: RiskAssessment, language: str) -> Text:
     """The crisis text of the category at acute risk, else the fixed error text."""
     knowledge = engine.parts.knowledge
-    if risk.level == "acute":
+    if risk.is_acute:
         name = f"crisis_{risk.category}"
         messages = knowledge.content.messages
         return knowledge.message(name if name in messages else FALLBACK_CRISIS, language)

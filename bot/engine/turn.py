@@ -234,10 +234,10 @@ class Engine:
         if first:
             notes.append(k.response("utter_disclaimer", language))
         foreign = phrase_language(risk) in CRISIS_IN_BOTH or is_unsupported_script(message.original)
-        if risk.level == "acute" and foreign:  # a crisis in Turkish, Arabic, Polish: nl and en both
+        if risk.is_acute and foreign:  # a crisis in Turkish, Arabic, Polish: nl and en both
             other = "en" if language == "nl" else "nl"
             texts = [*texts, k.message(f"crisis_{risk.category or 'acuut-gevaar'}", other)]
-        ordered = [*texts, *notes] if risk.level == "acute" else [*notes, *texts]
+        ordered = [*texts, *notes] if risk.is_acute else [*notes, *texts]
         return [Reply(t.text, t.buttons) for t in _merge_notes(ordered)]
 
 
@@ -267,7 +267,7 @@ def _merge_notes(texts: list[Text]) -> list[Text]:
 
 
 def _handover(risk: RiskAssessment, slots: dict[str, Any], actions: list[str]) -> str | None:
-    if risk.level == "acute":
+    if risk.is_acute:
         return "alerted"
     if "action_offer_human" in actions:
         return "offered"

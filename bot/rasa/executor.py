@@ -69,7 +69,7 @@ class BotExecutor(ActionExecutor):
 
     def _instead(self, name: str, state: dict[str, Any]) -> str | None:
         """The action to run for this call; None when this message was answered already."""
-        if risk_of(state).level == "acute":
+        if risk_of(state).is_acute:
             return None if slot_set_this_turn(state, "handover", "alerted") else CRISIS
         if name == OFFER and slot_set_this_turn(state, "handover", "offered"):
             return None  # our high-risk offer came with the topic answer

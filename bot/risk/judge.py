@@ -45,7 +45,7 @@ class RiskJudge:
         main = [(w, self._examine(w)) for w in windows(message.tokens)]
         apart = [(w, self._examine(w)) for w in message.apart]
         best = _highest(f.assessment for _, f in (*main, *apart))
-        if best.level == "acute" or self.model is None:
+        if best.is_acute or self.model is None:
             return best
         if len(main) > 1 and self.features is not None:
             for window in windows(message.tokens, MODEL_WINDOW, MODEL_STEP):

@@ -32,6 +32,12 @@ class RiskAssessment:
     def is_risk(self) -> bool:
         return self.level != "none"
 
+    @property
+    def is_acute(self) -> bool:
+        """Life or safety in danger now: 112/113 first and staff alerted at once. The one
+        place that says what acute means; everything else asks this."""
+        return self.level == "acute"
+
 
 NO_RISK = RiskAssessment("none", None, None)
 REPLY_LANGUAGES = frozenset({"nl", "en"})

@@ -132,7 +132,7 @@ class Worker:
             _, risk = judge_risk(parts, parts.normaliser(text), text)
         except Exception:
             return "; risk unknown"
-        return f"; risk {risk.level}" if risk.level in ("acute", "high") else ""
+        return f"; risk {risk.level}" if risk.is_risk else ""
 
     def _fixed_reply(self, conversation: str, language: str | None) -> str | None:
         try:
