@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.content.model import Button
+from bot.content.knowledge import Text
 from bot.risk.lexicon import RiskAssessment
 
 
@@ -20,10 +20,9 @@ class Incoming:
     deliver_via_outbox: bool = False  # replies become outbox rows in the turn's transaction
 
 
-@dataclass(frozen=True, slots=True)
-class Reply:
-    text: str
-    buttons: tuple[Button, ...] = ()
+# One reply is one content Text (text and buttons): the same type from the action that wrote
+# it to the channel that shows it, never converted on the way.
+Reply = Text
 
 
 @dataclass(frozen=True, slots=True)

@@ -98,7 +98,7 @@ class Engine:
         kept = self.desk.erase_for_user(incoming.conversation_id, now, keep_address=queued)
         self.counters.add(now, "erasures")
         text = self.parts.knowledge.response("utter_erased_kept" if kept else "utter_erased", language)
-        reply = Reply(text.text, text.buttons)
+        reply = text
         if queued:  # the last word; delivering it forgets the address (channels/delivery.py)
             kind = "reply" if kept else LAST_WORD_KIND
             self.desk.outbox.add(
@@ -238,7 +238,7 @@ class Engine:
             other = "en" if language == "nl" else "nl"
             texts = [*texts, k.message(f"crisis_{risk.category or 'acuut-gevaar'}", other)]
         ordered = [*texts, *notes] if risk.is_acute else [*notes, *texts]
-        return [Reply(t.text, t.buttons) for t in _merge_notes(ordered)]
+        return _merge_notes(ordered)
 
 
 def outcome_answers(command: Command | None) -> list[tuple[str, str]]:
