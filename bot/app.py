@@ -14,7 +14,7 @@ from bot.content.loader import load_content
 from bot.content.model import Content
 from bot.content.render import Renderer
 from bot.content.reviews import review_notice
-from bot.content.taxonomy import load_taxonomy
+from bot.content.taxonomy import Taxonomy, load_taxonomy
 from bot.content.yamlsrc import ContentError, LineDict, Problem, load_yaml
 from bot.engine import Engine, EngineParts
 from bot.engine.actions import action_names, build_actions
@@ -30,7 +30,8 @@ from bot.nlu.phrases import compile_pattern
 from bot.nlu.training import Labelled, train_models
 from bot.risk.compile import build_detector, read_model_settings
 from bot.risk.judge import RiskJudge
-from bot.risk.model import RiskModel
+from bot.risk.lexicon import RiskDetector
+from bot.risk.model import RiskModel, RiskModelSettings
 from bot.storage.conversations import ConversationStore
 from bot.storage.db import open_database
 
@@ -38,14 +39,15 @@ from bot.storage.db import open_database
 def load_checked_content(root: Path, advice: bool = True) -> tuple[Content, list[Problem]]:
     """Load and check everything; the problems include warnings (`advice`: readability too)."""
     taxonomy = load_taxonomy()
+    content, problems = _load_and_check(root, taxonomy, advice)
+    return content, problems + _compile_risk(content, taxonomy, Normaliser())[2]
+
+
+def _load_and_check(root: Path, taxonomy: Taxonomy, advice: bool) -> tuple[Content, list[Problem]]:
+    """All content and its problems, except the risk lexicon's (compiled apart, once)."""
     content, problems = load_content(root)
     content.escalation, escalation_problems = load_escalation(root)
     problems += escalation_problems
-    normaliser = Normaliser()
-    if content.risk_where and isinstance(content.risk, LineDict):
-        path = content.risk_where.path
-        problems += build_detector(content.risk, path, normaliser, set(taxonomy.risk_categories))[1]
-        problems += read_model_settings(content.risk, path, set(taxonomy.topics))[1]
     problems += check_content(
         content,
         set(taxonomy.topics),
@@ -57,20 +59,30 @@ def load_checked_content(root: Path, advice: bool = True) -> tuple[Content, list
     return content, problems
 
 
+def _compile_risk(
+    content: Content, taxonomy: Taxonomy, normaliser: Normaliser
+) -> tuple[RiskDetector | None, RiskModelSettings | None, list[Problem]]:
+    """The risk lexicon and the model's settings from risk/risk.yml, with their problems."""
+    if content.risk_where is None or not isinstance(content.risk, LineDict):
+        return None, None, []
+    path = content.risk_where.path
+    detector, problems = build_detector(content.risk, path, normaliser, set(taxonomy.risk_categories))
+    model_settings, more = read_model_settings(content.risk, path, set(taxonomy.topics))
+    return detector, model_settings, problems + more
+
+
 def build_parts(settings: Settings) -> tuple[EngineParts, Content]:
-    """Everything the engine needs; raises ContentError on invalid content."""
-    content, problems = load_checked_content(settings.content_dir, advice=False)
-    errors = [p for p in problems if not p.warning]
+    """Everything the engine needs, each piece built once; raises ContentError on invalid content."""
+    taxonomy = load_taxonomy()
+    content, problems = _load_and_check(settings.content_dir, taxonomy, advice=False)
+    normaliser = Normaliser(_vocabulary(content))
+    detector, model_settings, risk_problems = _compile_risk(content, taxonomy, normaliser)
+    errors = [p for p in problems + risk_problems if not p.warning]
     if errors:
         raise ContentError(errors)
-    escalation, risk_where = content.escalation, content.risk_where
-    if escalation is None or risk_where is None:  # the check reported these as errors already
+    escalation = content.escalation
+    if escalation is None or detector is None or model_settings is None:  # reported above already
         raise ContentError([Problem(settings.content_dir, 1, "escalation/ or risk/ is incomplete")])
-    taxonomy = load_taxonomy()
-    normaliser = Normaliser(_vocabulary(content))
-    risk = content.risk if isinstance(content.risk, LineDict) else LineDict()
-    detector, _ = build_detector(risk, risk_where.path, normaliser, set(taxonomy.risk_categories))
-    model_settings, _ = read_model_settings(risk, risk_where.path, set(taxonomy.topics))
     models = train_models(
         [Labelled(normaliser(ex.text).text, ex.intent) for ex in content.examples],
         [Labelled(normaliser(ex.text).text, ex.intent.removeprefix("risk/")) for ex in content.risk_examples],

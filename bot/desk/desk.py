@@ -98,9 +98,9 @@ class Desk(Notifier):
             chosen = turn.municipality if turn.municipality != SKIP_MUNICIPALITY else None
             # A typed "Deurne" is the answer, shown as the municipality: not a shared message.
             said = turn.text if turn.municipality is None else ""
-            self._route(case, chosen, turn.now, "user", current=said)
+            routed = self._route(case, chosen, turn.now, "user", current=said)
             if turn.municipality is None:
-                self._relay(self.store.require(case.id), turn)
+                self._relay(routed, turn)
             return [self.knowledge.message("handover_accepted", turn.language), self._wait_notice(turn)]
         if turn.municipality is None and not turn.accepted:
             self._relay(case, turn)
@@ -151,12 +151,12 @@ class Desk(Notifier):
             self._alert(opened, turn.now, current=turn.text)
             return self._closed_notice(turn)
         if case.level != "acute":
-            self.store.update(case.id, level="acute", category=turn.risk_category)
+            escalated = self.store.update(case.id, level="acute", category=turn.risk_category)
             self.store.log(case.id, "escalated", "system", turn.now, "acute")
             if case.status == "routing":
                 self._route(case, self._named(turn), turn.now, "system", current=turn.text)
             else:
-                self._to_staff(self.store.require(case.id), "escalated", turn.now, turn.text)
+                self._to_staff(escalated, "escalated", turn.now, turn.text)
             return self._closed_notice(turn)
         self._relay(case, turn)
         return []
@@ -182,8 +182,8 @@ class Desk(Notifier):
 
     def _route(
         self, case: Case, municipality: str | None, now: datetime, actor: str, current: str = ""
-    ) -> None:
-        self.store.update(
+    ) -> Case:
+        routed = self.store.update(
             case.id,
             status="open",
             municipality=municipality,
@@ -191,7 +191,8 @@ class Desk(Notifier):
             route_by=None,
         )
         self.store.log(case.id, "routed", actor, now, municipality or "default")
-        self._alert(self.store.require(case.id), now, current=current)
+        self._alert(routed, now, current=current)
+        return routed
 
     def _user_stops(self, case: Case | None, turn: UserTurn) -> list[Text]:
         if case is None or case.user_left:
@@ -299,11 +300,11 @@ class Desk(Notifier):
         member = self.staff(staff_id)
         if not self._was_claimed(case):
             self._measure(case, "alert_to_claim", now)  # the first claim of a case, counted once
-        self.store.update(case.id, status="claimed", claimed_by=staff_id)
+        claimed = self.store.update(case.id, status="claimed", claimed_by=staff_id)
         self.store.log(case.id, "claimed", staff_id, now)
         self._to_staff(case, "claimed", now, staff=member.name)
         self._to_user(case, "staff_joined", now, staff=member.name)
-        return self.store.require(case.id)
+        return claimed
 
     def take_over(self, staff_id: str, case_id: int, now: datetime) -> Case:
         """A coordinator takes a claimed case over (the claimer is ill, gone, or stuck): audited,
@@ -317,13 +318,13 @@ class Desk(Notifier):
         if case.claimed_by == staff_id:
             return case
         previous = case.claimed_by or ""
-        self.store.update(case.id, claimed_by=staff_id)
+        taken = self.store.update(case.id, claimed_by=staff_id)
         self.store.log(case.id, "taken_over", staff_id, now, previous)
         self._to_staff(case, "taken_over", now, staff=member.name, target=self._name_of(previous))
         if previous in self.config.staff:
             self._staff_message(case, Recipient.staff(previous), "taken_over_you", now, staff=member.name)
         self._to_user(case, "handed_over", now, staff=member.name)
-        return self.store.require(case.id)
+        return taken
 
     def reply(self, staff_id: str, case_id: int, text: str, now: datetime) -> int:
         case = self.case_for_staff(staff_id, case_id)
@@ -360,15 +361,15 @@ class Desk(Notifier):
                 raise NotAllowed("die collega hoort niet bij dit team")
             if case.status == "claimed" and case.claimed_by == to_staff:
                 raise NotAllowed(f"{colleague.name} heeft deze casus al")
-            self.store.update(case.id, status="claimed", claimed_by=to_staff)
+            moved = self.store.update(case.id, status="claimed", claimed_by=to_staff)
             target = colleague.name
             self._to_user(case, "handed_over", now, staff=colleague.name)
         elif to_team in self.config.teams:
-            self.store.update(
+            moved = self.store.update(
                 case.id, status="open", claimed_by=None, team=to_team, realerts=0, backup_alerted=0
             )
             target = f"team {to_team}"
-            self._alert(self.store.require(case.id), now)
+            self._alert(moved, now)
             self._to_user(
                 case, "handed_over", now, staff=COLLEAGUE.get(self._language(case.conversation_id), "")
             )
@@ -376,7 +377,7 @@ class Desk(Notifier):
             raise NotAllowed("kies een collega of een team")
         self.store.log(case.id, "handed_over", staff_id, now, target)
         self._to_staff(case, "handed_over", now, staff=self.staff(staff_id).name, target=target)
-        return self.store.require(case.id)
+        return moved
 
     def close(self, staff_id: str, case_id: int, outcome: str, now: datetime) -> Case:
         """Close with an outcome code. After /wis the conversation is erased in this

@@ -106,9 +106,16 @@ class CaseStore:
         ).fetchall()
         return [Case(*r) for r in rows]
 
-    def update(self, case_id: int, **fields: Any) -> None:
+    def update(self, case_id: int, **fields: Any) -> Case:
+        """Change a case and return it as it is now (one statement: no re-read after a write)."""
         assignments = ", ".join(f"{name} = ?" for name in fields)
-        self.db.conn.execute(f"UPDATE cases SET {assignments} WHERE id = ?", [*fields.values(), case_id])
+        row = self.db.conn.execute(
+            f"UPDATE cases SET {assignments} WHERE id = ? RETURNING {', '.join(FIELDS)}",
+            [*fields.values(), case_id],
+        ).fetchone()
+        if row is None:
+            raise LookupError(f"case {case_id} does not exist")
+        return Case(*row)
 
     def log(self, case_id: int | None, kind: str, actor: str, now: datetime, detail: str = "") -> None:
         """The audit trail: who did what and when. Never message content."""
