@@ -15,15 +15,15 @@ from bot.content.model import Content
 from bot.content.render import Renderer
 from bot.content.reviews import review_notice
 from bot.content.taxonomy import Taxonomy, load_taxonomy
-from bot.content.yamlsrc import ContentError, LineDict, Problem, load_yaml
+from bot.content.yamlsrc import ContentError, LineDict, Problem
 from bot.engine import Engine, EngineParts
 from bot.engine.actions import action_names, build_actions
 from bot.engine.audience import AudienceDetector
 from bot.engine.commands import BUTTON_INTENTS, COMMAND_INTENTS
 from bot.engine.conversation_risk import ConversationCues
 from bot.engine.dialogue import Policy
-from bot.engine.distress import DistressCues, read_distress_phrases
-from bot.engine.typed_answers import TypedAnswers, read_answer_phrases
+from bot.engine.distress import DistressCues
+from bot.engine.typed_answers import TypedAnswers
 from bot.nlu.intent import IntentClassifier
 from bot.nlu.normalise import Normaliser
 from bot.nlu.phrases import compile_pattern
@@ -112,30 +112,25 @@ def build_parts(settings: Settings) -> tuple[EngineParts, Content]:
             rules,
             _details(content),
             differs,
-            _follow_up_homes(settings.content_dir),
+            content.follow_up_homes,
             review_notice(content.articles.values()),
         ),
         knowledge=knowledge,
         actions=build_actions(knowledge),
         known_intents={ex.intent for ex in content.examples} | BUTTON_INTENTS,
         escalation=escalation,
-        conversation_cues=ConversationCues.from_yaml(
-            _content_yaml(settings.content_dir, "risk", "conversation_risk")
-        ),
-        distress=DistressCues(
-            read_distress_phrases(_content_yaml(settings.content_dir, "intents", "distress")), normaliser
-        ),
-        typed_answers=TypedAnswers(
-            read_answer_phrases(_content_yaml(settings.content_dir, "intents", "answers")), normaliser
-        ),
+        conversation_cues=ConversationCues.from_yaml(content.conversation_cues),
+        distress=DistressCues(content.distress_phrases, normaliser),
+        typed_answers=TypedAnswers(content.answer_phrases, normaliser),
     )
     return parts, content
 
 
-def _content_yaml(root: Path, folder: str, name: str) -> object:
-    """<folder>/<name>.yml, or None when the file is absent (the feature is then off)."""
-    path = root / folder / f"{name}.yml"
-    return load_yaml(path) if path.exists() else None
+def build_engine(settings: Settings, db_path: Path | None = None, clock: Clock = utc_now) -> Engine:
+    parts, _ = build_parts(settings)
+    db = open_database(db_path or settings.db_path)
+    retention = timedelta(hours=settings.text_retention_hours)
+    return Engine(parts, ConversationStore(db, settings.key_id), clock, retention)
 
 
 def _details(content: Content) -> dict[str, set[str]]:
@@ -144,19 +139,6 @@ def _details(content: Content) -> dict[str, set[str]]:
         topic: {part.detail for text in article.texts.values() for part in text.more if part.detail}
         for topic, article in content.articles.items()
     }
-
-
-def _follow_up_homes(root: Path) -> dict[str, str]:
-    data = _content_yaml(root, "intents", "follow_ups")
-    homes = data.get("homes") if isinstance(data, dict) else None
-    return {str(k): str(v) for k, v in homes.items()} if isinstance(homes, dict) else {}
-
-
-def build_engine(settings: Settings, db_path: Path | None = None, clock: Clock = utc_now) -> Engine:
-    parts, _ = build_parts(settings)
-    db = open_database(db_path or settings.db_path)
-    retention = timedelta(hours=settings.text_retention_hours)
-    return Engine(parts, ConversationStore(db, settings.key_id), clock, retention)
 
 
 def _vocabulary(content: Content) -> set[str]:

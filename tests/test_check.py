@@ -290,3 +290,17 @@ def test_opening_hours_must_stand_in_the_contacts_source(content_copy: Path) -> 
 def test_a_slot_may_run_past_midnight() -> None:
     night = SlotModel.model_validate({"days": ["fri", "sat"], "from": "19:00", "to": "06:00"})
     assert list(night.problems()) == []
+
+
+def test_conversation_files_are_checked_with_lines(content_copy: Path) -> None:
+    """intents/answers.yml, follow_ups.yml, distress.yml and risk/conversation_risk.yml are
+    typed: a typo'd key, a home that is no article and a missing file each get file:line."""
+    answers = content_copy / "intents" / "answers.yml"
+    answers.write_text(answers.read_text(encoding="utf-8") + "jaa:\n  nl: [jep]\n", encoding="utf-8")
+    homes = content_copy / "intents" / "follow_ups.yml"
+    homes.write_text("homes:\n  betalen: sextortion\n  bestaat: geen-artikel\n", encoding="utf-8")
+    (content_copy / "intents" / "distress.yml").unlink()
+    found = errors(content_copy)
+    assert any(e.startswith(f"{answers}:") and "jaa" in e for e in found), found
+    assert f"{homes}:3: home of 'bestaat' is not an article: 'geen-artikel'" in found
+    assert any(e.startswith(f"{content_copy / 'intents' / 'distress.yml'}:1:") for e in found)

@@ -4,13 +4,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.content.yamlsrc import load_yaml
+from bot.content.loader import load_content
 from bot.engine.conversation_risk import ConversationCues, conversation_risk
 from bot.nlu.normalise import Normaliser
 from bot.risk.lexicon import NO_RISK
 
 ROOT = Path(__file__).resolve().parent.parent
-CUES = ConversationCues.from_yaml(load_yaml(ROOT / "risk" / "conversation_risk.yml"))
+CUES = ConversationCues.from_yaml(load_content(ROOT)[0].conversation_cues)
 NORMALISE = Normaliser(set())
 
 

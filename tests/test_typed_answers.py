@@ -4,13 +4,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.content.yamlsrc import load_yaml
-from bot.engine.typed_answers import TypedAnswers, read_answer_phrases
+from bot.content.loader import load_content
+from bot.engine.typed_answers import TypedAnswers
 from bot.nlu.normalise import Normaliser
 
 ROOT = Path(__file__).resolve().parent.parent
 NORMALISE = Normaliser(set())
-ANSWERS = TypedAnswers(read_answer_phrases(load_yaml(ROOT / "intents" / "answers.yml")), NORMALISE)
+ANSWERS = TypedAnswers(load_content(ROOT)[0].answer_phrases, NORMALISE)
 
 
 @pytest.mark.parametrize(

@@ -29,9 +29,13 @@ from bot.content.model import (
 )
 from bot.content.schema import (
     RASA_VERSION,
+    AnswersFile,
     ArticleFile,
     AudienceFile,
     ContactsFile,
+    ConversationRiskFile,
+    DistressFile,
+    FollowUpsFile,
     MessagesFile,
     NluFile,
     Responses,
@@ -79,6 +83,7 @@ def load_content(root: Path) -> tuple[Content, list[Problem]]:
     problems += _read_responses(root / "intents" / "responses.yml", content)
     problems += _read_audience(root / "intents" / "audience.yml", content)
     problems += _read_risk(root / "risk" / "risk.yml", content)
+    problems += _read_conversation(root, content)
     problems += _read_messages(root / "escalation" / "messages.yml", content)
     problems += [
         Problem(root / old, 1, f"not read here any more: move it to {new}")
@@ -224,6 +229,34 @@ def _read_audience(path: Path, content: Content) -> list[Problem]:
             (p, Where(path, read.line("cues", audience, i))) for i, p in enumerate(phrases)
         )
     return problems
+
+
+def _read_conversation(root: Path, content: Content) -> list[Problem]:
+    """What the engine needs to hold a conversation: typed answers, words of someone upset,
+    where follow-ups are answered, and the cues that add up to risk over several messages."""
+    answers, problems = read_file(root / "intents" / "answers.yml", AnswersFile, "answers.yml")
+    if (a := answers.usable()) is not None:
+        kinds = {"ja": a.ja, "nee": a.nee, "weet-niet": a.weet_niet, "afsluiten": a.afsluiten, "meer": a.meer}
+        content.answer_phrases = {k: [p for ps in v.values() for p in ps] for k, v in kinds.items()}
+    distress, found = read_file(root / "intents" / "distress.yml", DistressFile, "distress.yml")
+    if (d := distress.usable()) is not None:
+        content.distress_phrases = [*d.nl, *d.en]
+    homes, more = read_file(root / "intents" / "follow_ups.yml", FollowUpsFile, "follow_ups.yml")
+    if (h := homes.usable()) is not None:
+        content.follow_up_homes = dict(h.homes)
+        more += [
+            Problem(
+                homes.path, homes.line("homes", detail), f"home of '{detail}' is not an article: '{topic}'"
+            )
+            for detail, topic in h.homes.items()
+            if topic not in content.articles
+        ]
+    cues, last = read_file(
+        root / "risk" / "conversation_risk.yml", ConversationRiskFile, "conversation_risk.yml"
+    )
+    if (c := cues.usable()) is not None:
+        content.conversation_cues = c.model_dump()
+    return problems + found + more + last
 
 
 def _read_risk(path: Path, content: Content) -> list[Problem]:

@@ -145,6 +145,10 @@ class Content:
     risk: dict = field(default_factory=dict)  # raw lexicon, compiled by bot.risk.compile
     risk_examples: list[Example] = field(default_factory=list)  # intents risk/<category>, risk/none
     risk_where: Where | None = None
+    answer_phrases: dict[str, list[str]] = field(default_factory=dict)  # intents/answers.yml
+    distress_phrases: list[str] = field(default_factory=list)  # intents/distress.yml
+    follow_up_homes: dict[str, str] = field(default_factory=dict)  # intents/follow_ups.yml
+    conversation_cues: dict = field(default_factory=dict)  # risk/conversation_risk.yml, validated
     messages: dict[str, dict[str, Response]] = field(default_factory=dict)  # escalation texts
     escalation: EscalationConfig | None = None  # routes, office hours, outcomes (bot.content.escalation)
     message_sources: tuple[Source, ...] = ()

@@ -277,3 +277,56 @@ class MessagesFile(Model):
 class AudienceFile(Model):
     version: int | None = None
     cues: dict[str, list[Text]]
+
+
+# --- intents/answers.yml, intents/distress.yml, intents/follow_ups.yml -----------------------
+
+PhrasesPerLanguage = dict[Literal["nl", "en"], list[Text]]
+
+
+class AnswersFile(Model):
+    """Typed answers to the bot's own questions, and words that make a message a goodbye."""
+
+    ja: PhrasesPerLanguage
+    nee: PhrasesPerLanguage
+    weet_niet: PhrasesPerLanguage = Field(alias="weet-niet")
+    afsluiten: PhrasesPerLanguage
+    meer: PhrasesPerLanguage
+
+
+class DistressFile(Model):
+    nl: list[Text]
+    en: list[Text]
+
+
+class FollowUpsFile(Model):
+    homes: dict[str, Text]  # follow-up detail -> the article that answers it by default
+
+
+# --- risk/conversation_risk.yml ---------------------------------------------------------------
+
+
+class SextortionCues(Model):
+    threat: list[Text]
+    money: list[Text]
+    deadline: list[Text]
+
+
+class GroomingCues(Model):
+    minor_ages: list[Text]
+    adult_ages: list[Text]
+    relation: list[Text]
+
+
+class ToldSituationCues(Model):
+    min_confidence: float = Field(ge=0, le=1)
+    min_words: int = Field(ge=1)
+    categories: dict[str, Text]
+    personal: list[Text]
+    general: list[Text]
+
+
+class ConversationRiskFile(Model):
+    sextortion: SextortionCues
+    grooming: GroomingCues
+    told_situation: ToldSituationCues

@@ -21,10 +21,3 @@ class DistressCues:
             for i, token in enumerate(tokens)
             for phrase in self.by_first.get(token, ())
         )
-
-
-def read_distress_phrases(data: object) -> list[str]:
-    """intents/distress.yml: {language: [phrase, ...]} -> every phrase."""
-    if not isinstance(data, dict):
-        return []
-    return [str(p) for phrases in data.values() if isinstance(phrases, list) for p in phrases]

@@ -58,14 +58,3 @@ class TypedAnswers:
             return ANSWERS_AS_BUTTONS.get((asked, kind))
         plain = kind == "ja" and tuple(message.tokens) in self.phrases["ja"]
         return Command("meer") if plain and topic else None
-
-
-def read_answer_phrases(data: object) -> dict[str, list[str]]:
-    """intents/answers.yml: {kind: {language: [phrase, ...]}} -> {kind: [phrase, ...]}."""
-    if not isinstance(data, dict):
-        return {}
-    out: dict[str, list[str]] = {}
-    for kind, languages in data.items():
-        if isinstance(languages, dict):
-            out[str(kind)] = [str(p) for ps in languages.values() if isinstance(ps, list) for p in ps]
-    return out
