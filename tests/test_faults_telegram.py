@@ -359,7 +359,7 @@ def test_watchdog_settings_are_checked_line_by_line(content_copy: Path) -> None:
         "1: 'notify' must list notification URLs such as mailtos://...",
         "2: 'telegram_down_minutes' must be a number above 0",
         "3: 'health_listen' must be host:port, e.g. 127.0.0.1:8079",
-        "4: 'reply_undelivered': unknown {casus}",
+        "4: 'reply_undelivered' unknown {casus}",
     ]
     path.unlink()
     config, problems = load_escalation(content_copy)

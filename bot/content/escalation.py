@@ -8,11 +8,9 @@ start when they are wrong, so a typo never silently drops an alert.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, time
 from pathlib import Path
-from string import Formatter
 from zoneinfo import ZoneInfo
 
 from bot.content.escalation_schema import (
@@ -22,9 +20,10 @@ from bot.content.escalation_schema import (
     OutcomesFile,
     RoutesFile,
     StaffMessagesFile,
+    WatchdogFile,
 )
 from bot.content.typed import read_file
-from bot.content.yamlsrc import ContentError, LineDict, Problem, load_yaml
+from bot.content.yamlsrc import Problem
 
 __all__ = [
     "LEVELS",
@@ -109,27 +108,6 @@ class EscalationConfig:
         return next((s for s in self.staff.values() if s.telegram_user_id == user_id), None)
 
 
-class _Problems:
-    def __init__(self) -> None:
-        self.items: list[Problem] = []
-
-    def add(self, path: Path, line: int, message: str) -> None:
-        self.items.append(Problem(path, line, message))
-
-    def mapping(self, node: object, path: Path, line: int, what: str) -> LineDict:
-        if isinstance(node, LineDict):
-            return node
-        self.add(path, line, f"{what} must be a mapping")
-        return LineDict()
-
-    def minutes(self, node: LineDict, key: str, path: Path, what: str) -> int:
-        value = node.get(key)
-        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
-            return value
-        self.add(path, node.line_of(key), f"{what}: '{key}' must be a whole number above 0")
-        return 1
-
-
 def load_escalation(root: Path) -> tuple[EscalationConfig | None, list[Problem]]:
     """Read the settings files; None (with the problems) when any of them has an error."""
     folder = root / "escalation"
@@ -156,62 +134,34 @@ def load_escalation(root: Path) -> tuple[EscalationConfig | None, list[Problem]]
     return config, problems
 
 
-WATCHDOG_MINUTES = (
-    "telegram_down_minutes",
-    "loop_down_minutes",
-    "acute_unclaimed_minutes",
-    "undelivered_minutes",
-)
-NOTIFY_URL = re.compile(r"^[a-z][a-z0-9+.-]*://\S+$")
-LISTEN = re.compile(r"^[^\s:]+:\d{1,5}$")
+NOBODY_HEARS = "nobody hears when Telegram is down"
 
 
 def load_watchdog(root: Path, problems: list[Problem] | None = None) -> WatchdogConfig:
-    """escalation/watchdog.yml, with its problems added to `problems`."""
-    p = _Problems()
+    """escalation/watchdog.yml, with its problems added to `problems`. A missing file or no
+    notification URL are warnings: the bot runs, but nobody hears when Telegram is down."""
     path = root / "escalation" / "watchdog.yml"
+    found: list[Problem] = []
     if not path.exists():
-        warning = "missing: the defaults apply, and nobody hears when Telegram is down"
-        if problems is not None:
-            problems.append(Problem(path, 1, warning, True))
-        return WatchdogConfig()
-    try:
-        data = p.mapping(load_yaml(path), path, 1, "watchdog.yml")
-    except ContentError as exc:
-        p.items += exc.problems
-        data = LineDict()
-    default = WatchdogConfig()
-    values: dict = {}
-    for key in (*WATCHDOG_MINUTES, "check_seconds"):
-        value = data.get(key, getattr(default, key))
-        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-            p.add(path, data.line_of(key), f"'{key}' must be a number above 0")
-            continue
-        values[key] = float(value)
-    notify = data.get("notify") or []
-    if not isinstance(notify, list) or not all(isinstance(u, str) and NOTIFY_URL.match(u) for u in notify):
-        p.add(path, data.line_of("notify"), "'notify' must list notification URLs such as mailtos://...")
-        notify = []
-    elif not notify:
-        p.items.append(
-            Problem(path, data.line_of("notify"), "no 'notify' URL: nobody hears when Telegram is down", True)
+        found.append(
+            Problem(path, 1, "missing: the defaults apply, and nobody hears when Telegram is down", True)
         )
-    values["notify"] = tuple(notify)
-    listen = str(data.get("health_listen", default.health_listen))
-    if not LISTEN.match(listen):
-        p.add(path, data.line_of("health_listen"), "'health_listen' must be host:port, e.g. 127.0.0.1:8079")
+        read = None
     else:
-        values["health_listen"] = listen
-    text = data.get("reply_undelivered", default.reply_undelivered)
-    unknown = {f for _, f, _, _ in Formatter().parse(str(text)) if f} - {"case", "minutes"}
-    if unknown:
-        name = sorted(unknown)[0]
-        p.add(path, data.line_of("reply_undelivered"), f"'reply_undelivered': unknown {{{name}}}")
-    else:
-        values["reply_undelivered"] = str(text)
+        read, found = read_file(path, WatchdogFile, "watchdog.yml")
+        model = read.model
+        if model is not None and not model.notify:
+            found.append(
+                Problem(
+                    path, read.line("notify"), "no 'notify' URL: nobody hears when Telegram is down", True
+                )
+            )
     if problems is not None:
-        problems += p.items
-    return WatchdogConfig(**values)
+        problems += found
+    model = read.model if read is not None else None
+    if model is None:
+        return WatchdogConfig()
+    return WatchdogConfig(**model.model_dump(exclude={"version"}))
 
 
 def _routes(data: RoutesFile) -> dict:

@@ -156,3 +156,54 @@ class StaffMessagesFile(Model):
                 continue
             if unknown:
                 yield ("messages", name), f"staff message '{name}': unknown {{{sorted(unknown)[0]}}}"
+
+
+# --- escalation/watchdog.yml ------------------------------------------------------------------
+
+NOTIFY_URL = re.compile(r"^[a-z][a-z0-9+.-]*://\S+$")
+LISTEN = re.compile(r"^[^\s:]+:\d{1,5}$")
+
+
+def _above_zero(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise ValueError("must be a number above 0")
+    return float(value)
+
+
+def _notify(value: Any) -> Any:
+    if not isinstance(value, list) or not all(isinstance(u, str) and NOTIFY_URL.match(u) for u in value):
+        raise ValueError("must list notification URLs such as mailtos://...")
+    return tuple(value)
+
+
+def _listen(value: Any) -> Any:
+    if not isinstance(value, str) or not LISTEN.match(value):
+        raise ValueError("must be host:port, e.g. 127.0.0.1:8079")
+    return value
+
+
+def _undelivered(value: Any) -> Any:
+    unknown = {f for _, f, _, _ in Formatter().parse(str(value)) if f} - {"case", "minutes"}
+    if unknown:
+        raise ValueError(f"unknown {{{sorted(unknown)[0]}}}")
+    return str(value)
+
+
+AboveZero = Annotated[float, BeforeValidator(_above_zero)]
+
+
+class WatchdogFile(Model):
+    """When the werkgroep hears of trouble by a channel other than Telegram (the defaults are
+    those of bot.content.escalation.WatchdogConfig, repeated here as the file's defaults)."""
+
+    version: int | None = None
+    notify: Annotated[tuple[str, ...], BeforeValidator(_notify)] = ()
+    telegram_down_minutes: AboveZero = 5.0
+    loop_down_minutes: AboveZero = 1.0
+    acute_unclaimed_minutes: AboveZero = 30.0
+    undelivered_minutes: AboveZero = 1.0
+    check_seconds: AboveZero = 15.0
+    health_listen: Annotated[str, BeforeValidator(_listen)] = "127.0.0.1:8079"
+    reply_undelivered: Annotated[str, BeforeValidator(_undelivered)] = (
+        "Casus #{case}: een bericht aan de jongere kwam na {minutes} minuut niet aan."
+    )
