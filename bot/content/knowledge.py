@@ -94,9 +94,6 @@ class Knowledge:
     def label(self, key: str, language: str) -> str:
         return self.response(f"label_{key}", language).text
 
-    def has_response(self, name: str) -> bool:
-        return name in self.content.responses
-
     def _text(
         self, variants: dict[str, Response], language: str, values: dict[str, str] | None = None
     ) -> Text:
