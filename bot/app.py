@@ -119,7 +119,7 @@ def build_parts(settings: Settings) -> tuple[EngineParts, Content]:
         actions=build_actions(knowledge),
         known_intents={ex.intent for ex in content.examples} | BUTTON_INTENTS,
         escalation=escalation,
-        conversation_cues=ConversationCues.from_yaml(content.conversation_cues),
+        conversation_cues=ConversationCues.of(content.conversation_cues),
         distress=DistressCues(content.distress_phrases, normaliser),
         typed_answers=TypedAnswers(content.answer_phrases, normaliser),
     )

@@ -10,7 +10,7 @@ from bot.nlu.normalise import Normaliser
 from bot.risk.lexicon import NO_RISK
 
 ROOT = Path(__file__).resolve().parent.parent
-CUES = ConversationCues.from_yaml(load_content(ROOT)[0].conversation_cues)
+CUES = ConversationCues.of(load_content(ROOT)[0].conversation_cues)
 NORMALISE = Normaliser(set())
 
 

@@ -20,6 +20,7 @@ class Knowledge:
     def __init__(self, content: Content, renderer: Renderer) -> None:
         self.content = content
         self.renderer = renderer
+        self._leads: tuple[str, ...] | None = None
 
     def article(self, topic: str) -> Article | None:
         return self.content.articles.get(topic)
@@ -62,11 +63,16 @@ class Knowledge:
 
     def open_now_block(self, text: str) -> str | None:
         """The open-now list inside a text, if it has one (to show it once per conversation)."""
-        for language in LANGUAGES:
-            lead = self.response("utter_open_now", language).text
-            if f"\n\n{lead}\n" in text:
-                return text[text.index(f"\n\n{lead}\n") :]
+        for lead in self._open_now_leads():
+            if lead in text:
+                return text[text.index(lead) :]
         return None
+
+    def _open_now_leads(self) -> tuple[str, ...]:
+        """The list's first line in every language, rendered once (it names no contact)."""
+        if self._leads is None:
+            self._leads = tuple(f"\n\n{self.response('utter_open_now', lang).text}\n" for lang in LANGUAGES)
+        return self._leads
 
     def with_open_now(self, text: Text) -> Text:
         """A text that sends someone to a service that is (or may be) closed now ends with

@@ -255,7 +255,7 @@ def _read_conversation(root: Path, content: Content) -> list[Problem]:
         root / "risk" / "conversation_risk.yml", ConversationRiskFile, "conversation_risk.yml"
     )
     if (c := cues.usable()) is not None:
-        content.conversation_cues = c.model_dump()
+        content.conversation_cues = c
     return problems + found + more + last
 
 

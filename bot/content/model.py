@@ -12,6 +12,7 @@ NO_RISK_LABEL = "none"  # the risk examples' label for "no risk": risk/none
 
 if TYPE_CHECKING:
     from bot.content.escalation import EscalationConfig
+    from bot.content.schema import ConversationRiskFile
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +149,7 @@ class Content:
     answer_phrases: dict[str, list[str]] = field(default_factory=dict)  # intents/answers.yml
     distress_phrases: list[str] = field(default_factory=list)  # intents/distress.yml
     follow_up_homes: dict[str, str] = field(default_factory=dict)  # intents/follow_ups.yml
-    conversation_cues: dict = field(default_factory=dict)  # risk/conversation_risk.yml, validated
+    conversation_cues: ConversationRiskFile | None = None  # risk/conversation_risk.yml
     messages: dict[str, dict[str, Response]] = field(default_factory=dict)  # escalation texts
     escalation: EscalationConfig | None = None  # routes, office hours, outcomes (bot.content.escalation)
     message_sources: tuple[Source, ...] = ()

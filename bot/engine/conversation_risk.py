@@ -9,9 +9,10 @@ risk does not drop on the next message.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from bot.content.schema import ConversationRiskFile
 from bot.risk.lexicon import RiskAssessment
 
 _NUMBER = re.compile(r"^\d{1,2}$")
@@ -23,13 +24,12 @@ class ToldSituation:
 
     min_confidence: float = 1.1  # off unless configured
     min_words: int = 6
-    categories: tuple[tuple[str, str], ...] = ()  # (topic or topic/detail, risk category)
+    categories: dict[str, str] = field(default_factory=dict)  # topic or topic/detail -> category
     personal: frozenset[str] = frozenset()
     general: tuple[tuple[str, ...], ...] = ()  # phrases that make it a general question
 
     def judge(self, intent: str, confidence: float, tokens: tuple[str, ...]) -> RiskAssessment | None:
-        categories = dict(self.categories)
-        category = categories.get(intent) or categories.get(intent.split("/", 1)[0])
+        category = self.categories.get(intent) or self.categories.get(intent.split("/", 1)[0])
         if category is None or confidence < self.min_confidence or len(tokens) < self.min_words:
             return None
         if not self.personal & set(tokens) or any(_contains(tokens, p) for p in self.general):
@@ -44,36 +44,35 @@ def _contains(tokens: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class ConversationCues:
-    threat: frozenset[str]
-    money: frozenset[str]
-    deadline: frozenset[str]
-    minor_ages: frozenset[str]
-    adult_ages: frozenset[str]
-    relation: frozenset[str]
+    threat: frozenset[str] = frozenset()
+    money: frozenset[str] = frozenset()
+    deadline: frozenset[str] = frozenset()
+    minor_ages: frozenset[str] = frozenset()
+    adult_ages: frozenset[str] = frozenset()
+    relation: frozenset[str] = frozenset()
     told: ToldSituation = ToldSituation()
 
     @classmethod
-    def from_yaml(cls, data: object) -> ConversationCues:
-        """risk/conversation_risk.yml; absent or malformed: no cues (the feature is off)."""
-        data = _mapping(data)
-        sext, groom, told = (_mapping(data.get(k)) for k in ("sextortion", "grooming", "told_situation"))
-        general = told.get("general")
+    def of(cls, file: ConversationRiskFile | None) -> ConversationCues:
+        """From risk/conversation_risk.yml as the content check validated it; without the file
+        (the check reports it) no cues: the feature is off."""
+        if file is None:
+            return cls()
+        told = file.told_situation
         return cls(
-            _words(sext, "threat"),
-            _words(sext, "money"),
-            _words(sext, "deadline"),
-            _words(groom, "minor_ages"),
-            _words(groom, "adult_ages"),
-            _words(groom, "relation"),
+            _lower(file.sextortion.threat),
+            _lower(file.sextortion.money),
+            _lower(file.sextortion.deadline),
+            _lower(file.grooming.minor_ages),
+            _lower(file.grooming.adult_ages),
+            _lower(file.grooming.relation),
             ToldSituation(
-                float(told.get("min_confidence", 1.1)),
-                int(told.get("min_words", 6)),
-                tuple((str(k), str(v)) for k, v in _mapping(told.get("categories")).items()),
-                _words(told, "personal"),
-                tuple(tuple(str(p).lower().split()) for p in general) if isinstance(general, list) else (),
-            )
-            if told
-            else ToldSituation(),
+                told.min_confidence,
+                told.min_words,
+                dict(told.categories),
+                _lower(told.personal),
+                tuple(tuple(p.lower().split()) for p in told.general),
+            ),
         )
 
     def seen(self, tokens: tuple[str, ...]) -> set[str]:
@@ -102,13 +101,8 @@ class ConversationCues:
         return None
 
 
-def _mapping(value: object) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _words(node: dict[str, Any], key: str) -> frozenset[str]:
-    value = node.get(key)
-    return frozenset(str(w).lower() for w in value) if isinstance(value, list) else frozenset()
+def _lower(words: list[str]) -> frozenset[str]:
+    return frozenset(w.lower() for w in words)
 
 
 def conversation_risk(

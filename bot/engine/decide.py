@@ -165,22 +165,25 @@ class _Run:
         said = list(self.slots.get("said") or [])
         out: list[Text] = []
         for index, text in enumerate(texts):
-            if self._core(text) and _digest(self._core(text)) in said:
+            core, block = self._split(text)
+            if core and _digest(core) in said:
                 article = index == 0 and plan.actions[:1] in ([ANSWER_TOPIC], [ANSWER_DETAIL])
                 text = await self._instead_of_repeat(text, article, said)
-            block = self.parts.knowledge.open_now_block(text.text)
+                core, block = self._split(text)
             if block and _digest(block) in said:
-                text = Text(text.text.replace(block, ""), text.buttons)
+                text = Text(core, text.buttons)
             elif block:
                 said.append(_digest(block))
-            said.append(_digest(self._core(text)))
+            said.append(_digest(core))
             out.append(text)
         self.slots["said"] = said[-MAX_REMEMBERED:]
         return out
 
-    def _core(self, text: Text) -> str:
-        """A text without the open-now list, which is shown once and compared apart."""
-        return text.text.replace(self.parts.knowledge.open_now_block(text.text) or "", "")
+    def _split(self, text: Text) -> tuple[str, str]:
+        """The text without the open-now list, and that list ("" when it has none): the list
+        is shown once a conversation and compared apart."""
+        block = self.parts.knowledge.open_now_block(text.text) or ""
+        return text.text.replace(block, ""), block
 
     async def _instead_of_repeat(self, text: Text, article: bool, said: list[str]) -> Text:
         """The article's next part not yet given, or the same text with a varied lead-in."""
@@ -188,7 +191,7 @@ class _Run:
             more = await self(["action_more"])
             if not more or (not more[0].buttons and not self.slots.get("more_index")):
                 break  # no parts left ("utter_no_more")
-            if _digest(self._core(more[0])) not in said:
+            if _digest(self._split(more[0])[0]) not in said:
                 return more[0]
         repeats = int(self.slots.get("repeats") or 0) + 1
         self.slots["repeats"] = repeats
