@@ -195,7 +195,7 @@ class DeliveryLoop:
         log.info("outbox %s (%s): %s", message.id, message.kind, result.outcome)
         if message.kind == LAST_WORD_KIND and result.outcome in ("sent", "failed"):
             forget_address(self.db, message.recipient.id)  # erased: now the address too
-        if message.to_user and message.case_id and self.outbox.status(message.id) == "failed":
+        if message.to_user and message.case_id and result.outcome == "failed":
             self.desk.user_unreachable(message.case_id, now)
 
     def _report_undelivered(self, now: datetime) -> None:

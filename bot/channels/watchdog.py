@@ -97,7 +97,6 @@ class Watchdog:
         self.clock = clock
         self.told: dict[str, Alarm] = {}  # alarms the werkgroep was told about, until they end
         self.sent: list[tuple[str, str]] = []  # (key, "started" | "ended"), for the log and tests
-        self._latest: dict = {"ok": True, "line": "starting"}
         self._latest_facts: dict = self._no_facts()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -142,9 +141,9 @@ class Watchdog:
             now = self.clock()
             facts = self._latest_facts = self._facts(now)
             alarms = self._alarms(snapshot, now, facts)
-            self._latest = self._report(snapshot, facts, alarms)
+            report = self._report(snapshot, facts, alarms)
             self._tell(alarms)
-            return self._latest
+            return report
 
     def _alarms(self, snapshot: Snapshot, now: datetime, facts: dict) -> dict[str, Alarm]:
         c = self.config

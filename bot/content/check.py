@@ -16,6 +16,7 @@ from bot.content.placeholders import content_placeholders
 from bot.content.readability import article_scores, readability_warnings
 from bot.content.render import PLACEHOLDER, Renderer, UnknownPlaceholder
 from bot.content.reviews import review_problems
+from bot.content.taxonomy import FOLLOW_UP_GROUP
 from bot.content.yamlsrc import Problem
 
 # What escalation texts may fill in at the moment they are sent (see bot/escalation/desk.py).
@@ -200,9 +201,6 @@ def _unsourced_hours(contact: Contact) -> list[str]:
             if _digits(number) not in numbers:
                 out.append(f"hours ({language}): '{number}' does not appear in the source")
     return out
-
-
-FOLLOW_UP_GROUP = "vervolg"  # intents vervolg/<detail>: follow-ups answered from the current topic
 
 
 def _check_examples(content: Content, topics: set[str]) -> list[Problem]:

@@ -143,19 +143,13 @@ def load_watchdog(root: Path, problems: list[Problem] | None = None) -> Watchdog
     path = root / "escalation" / "watchdog.yml"
     found: list[Problem] = []
     if not path.exists():
-        found.append(
-            Problem(path, 1, "missing: the defaults apply, and nobody hears when Telegram is down", True)
-        )
+        found.append(Problem(path, 1, f"missing: the defaults apply, and {NOBODY_HEARS}", True))
         read = None
     else:
         read, found = read_file(path, WatchdogFile, "watchdog.yml")
         model = read.model
         if model is not None and not model.notify:
-            found.append(
-                Problem(
-                    path, read.line("notify"), "no 'notify' URL: nobody hears when Telegram is down", True
-                )
-            )
+            found.append(Problem(path, read.line("notify"), f"no 'notify' URL: {NOBODY_HEARS}", True))
     if problems is not None:
         problems += found
     model = read.model if read is not None else None

@@ -23,7 +23,7 @@ from bot.content.comments import Comment, file_comments
 from bot.content.model import AUDIENCES, LANGUAGES, Article, ArticleText, Contact, Content, MorePart, Source
 from bot.content.placeholders import content_placeholders
 from bot.content.render import PLACEHOLDER, Renderer, display_url
-from bot.content.reviews import TO_CONFIRM, ReviewDue, add_months, parse_day, review_due
+from bot.content.reviews import ReviewDue, add_months, parse_day, review_due, signed
 
 NUMBER = re.compile(r"\d[\d.,:–-]*\d|\d")
 AUDIENCE_NAMES = {"jongere": "Jongeren", "ouder": "Ouders", "professional": "Professionals"}
@@ -47,18 +47,28 @@ def write_review_pack(content: Content, out: Path, today: date) -> Written:
     out.mkdir(parents=True, exist_ok=True)
     renderer = Renderer(content.contacts, content_placeholders(content))
     contact_points = _contact_points(content)
+    points = {topic: _points(a, content, contact_points) for topic, a in content.articles.items()}
     pages = []
     for topic in sorted(content.articles):
         article = content.articles[topic]
-        page = _ArticlePage(content, article, renderer, contact_points, today)
+        page = _ArticlePage(content, article, renderer, points[topic], contact_points, today)
         path = out / f"{topic}.html"
         path.write_text(page.html(), encoding="utf-8")
         pages.append(path)
     contacts = out / CONTACTS_PAGE
     contacts.write_text(_contacts_page(content, contact_points, today), encoding="utf-8")
     index = out / "index.html"
-    index.write_text(_index_page(content, contact_points, today), encoding="utf-8")
+    index.write_text(_index_page(content, points, contact_points, today), encoding="utf-8")
     return Written(index, (*pages, contacts))
+
+
+def _points(
+    article: Article, content: Content, contact_points: dict[str, list[OpenPoint]]
+) -> list[OpenPoint]:
+    """Everything the werkgroep must confirm for one article, its contacts' points included
+    (read once: it scans the article's file for comments)."""
+    via_contacts = [p for key in used_contacts(article, content) for p in contact_points.get(key, [])]
+    return [*article_open_points(article), *via_contacts]
 
 
 def article_open_points(article: Article) -> list[OpenPoint]:
@@ -106,12 +116,14 @@ class _ArticlePage:
         content: Content,
         article: Article,
         renderer: Renderer,
+        points: list[OpenPoint],
         contact_points: dict[str, list[OpenPoint]],
         today: date,
     ) -> None:
         self.content = content
         self.article = article
         self.renderer = renderer
+        self.points = points  # the article's own and its contacts' open points
         self.contact_points = contact_points
         self.today = today
         self.used_contacts = used_contacts(article, content)
@@ -120,14 +132,13 @@ class _ArticlePage:
         a = self.article
         title = a.text("jongere", "nl").title
         audiences = "".join(self._audience(audience) for audience in AUDIENCES)
-        via_contacts = [p for key in self.used_contacts for p in self.contact_points.get(key, [])]
         body = [
             "<header><p class=crumb><a href='index.html'>Reviewpakket</a> · ",
             f"{escape(_short(a.where.path))}</p>",
             f"<h1>{escape(title)} <small>({escape(a.topic)})</small></h1>",
             _status_table(a, self.today),
             "</header>",
-            _open_box([*article_open_points(a), *via_contacts], "Open punten voor de werkgroep"),
+            _open_box(self.points, "Open punten voor de werkgroep"),
             audiences,
             self._sources(),
             self._contacts(),
@@ -290,7 +301,7 @@ def _status(article: Article, due: ReviewDue | None) -> str:
     if due is None:
         return "<span class=ok>ondertekend</span>"
     reasons = []
-    if TO_CONFIRM in article.reviewed_by.lower():
+    if not signed(article):
         reasons.append("nog niet ondertekend")
     if due.reviewed_on is None:
         reasons.append("reviewed_on is geen datum")
@@ -362,7 +373,12 @@ def _contacts_page(content: Content, points: dict[str, list[OpenPoint]], today: 
     return _document("Review: contacten", body, today)
 
 
-def _index_page(content: Content, contact_points: dict[str, list[OpenPoint]], today: date) -> str:
+def _index_page(
+    content: Content,
+    points: dict[str, list[OpenPoint]],
+    contact_points: dict[str, list[OpenPoint]],
+    today: date,
+) -> str:
     articles = sorted(
         content.articles.values(), key=lambda a: (parse_day(a.reviewed_on) or date.min, a.topic)
     )
@@ -370,8 +386,7 @@ def _index_page(content: Content, contact_points: dict[str, list[OpenPoint]], to
     for a in articles:
         due = review_due(a, today)
         due_count += due is not None
-        via_contacts = [p for key in used_contacts(a, content) for p in contact_points.get(key, [])]
-        points = len(article_open_points(a)) + len(via_contacts)
+        open_points = len(points[a.topic])
         reviewed = parse_day(a.reviewed_on)
         next_due = add_months(reviewed, a.review_every_months).isoformat() if reviewed else "?"
         rows.append(
@@ -379,7 +394,7 @@ def _index_page(content: Content, contact_points: dict[str, list[OpenPoint]], to
             f"<td><a href='{escape(a.topic)}.html'>{escape(a.topic)}</a></td>"
             f"<td>{escape(a.text('jongere', 'nl').title)}</td>"
             f"<td>{escape(a.reviewed_by)}<br>{escape(a.reviewed_on)}</td><td class=day>{next_due}</td>"
-            f"<td>{_status(a, due)}</td><td class=n>{points or ''}</td></tr>"
+            f"<td>{_status(a, due)}</td><td class=n>{open_points or ''}</td></tr>"
         )
     contact_total = sum(len(p) for p in contact_points.values())
     body = (

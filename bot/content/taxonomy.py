@@ -16,6 +16,7 @@ TAXONOMY_PATH = Path(__file__).parent.parent / "taxonomy.yml"
 CONVERSATION_TOPICS = ("groet", "bedankt", "afscheid", "wat-kan-jij", "buiten-scope", "steun", "onbegrepen")
 FALLBACK_TOPIC = "onbegrepen"
 SUPPORT_TOPIC = "steun"
+FOLLOW_UP_GROUP = "vervolg"  # intents vervolg/<detail>: a question that leans on the current topic
 _SECTION = re.compile(r"^([a-z_]+):")
 _ENTRY = re.compile(r"^\s+([a-z][a-z0-9-]*):")
 

@@ -166,8 +166,8 @@ class Desk(Notifier):
         self.counters.add(turn.now, "handover", "accepted")
         route_by = turn.now + timedelta(minutes=self.config.route_wait_minutes)
         opened = self._open(turn, "high", "asked", "high, consent", status="routing", route_by=iso(route_by))
-        if self._named(turn):
-            self._route(opened, self._named(turn), turn.now, "user")
+        if place := self._named(turn):
+            self._route(opened, place, turn.now, "user")
             return [self.knowledge.message("handover_accepted", turn.language), self._wait_notice(turn)]
         question = self.knowledge.message("ask_municipality", turn.language)
         return [Text(question.text, self.municipality_buttons())]

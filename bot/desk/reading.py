@@ -15,7 +15,6 @@ from bot.storage.cases import Case
 WHO = {"in": "jongere", "out": "bot", "staff": "werkgroep"}
 ALERT_LINES = 12  # the alert shows the latest lines; `staff show` shows them all
 BOT_LINE_CHARS = 160  # the bot's long answers shortened in the alert; whole in `staff show`
-NOW = "nu"
 
 
 def clock_time(stamp: str, zone: ZoneInfo, with_day: bool = False) -> str:

@@ -13,13 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.content.taxonomy import FALLBACK_TOPIC, SUPPORT_TOPIC
+from bot.content.taxonomy import FALLBACK_TOPIC, FOLLOW_UP_GROUP, SUPPORT_TOPIC
 from bot.nlu.intent import IntentGuess
 from bot.risk.lexicon import RiskAssessment
 
 FOLLOW_UP_STARTS = ("en ", "maar ", "wat als", "en als", "ook ", "and ", "but ", "what if", "what about")
 MAX_FOLLOW_UP_WORDS = 8
-FOLLOW_UP_GROUP = "vervolg"  # intents vervolg/<detail>: a question that leans on the current topic
 # Topics whose answer always ends with the offer of a human: the person asked for one, or is upset.
 OFFER_TOPICS = frozenset({"praten-met-iemand", SUPPORT_TOPIC})
 STOP_INTENT = "stop_handover"

@@ -60,8 +60,8 @@ class IntentClassifier:
         best_group, confidence = ranking[0]
         if confidence < self.threshold:
             return IntentGuess(FALLBACK_TOPIC, confidence, ranking)
-        members = [i for i, c in enumerate(self.model.classes) if c.split("/", 1)[0] == best_group]
-        best = max(members, key=lambda i: probs[i])
+        members = self._member[self.groups.index(best_group)] > 0  # the group's intents
+        best = int(np.argmax(np.where(members, probs, -1.0)))
         return IntentGuess(
             self.model.classes[best], min(confidence, 1.0), ranking, round(float(probs[best]), 3)
         )

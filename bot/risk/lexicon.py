@@ -181,10 +181,6 @@ class RiskDetector:
                 return RiskAssessment(signal.level, signal.category, signal.id)
         return NO_RISK
 
-    def is_hypothetical(self, message: Normalised) -> bool:
-        """A question about someone imagined ("wat als iemand...") rather than a disclosure."""
-        return self._is_hypothetical(self._without_idioms(message.skeleton))
-
     def _is_hypothetical(self, tokens: tuple[str, ...]) -> bool:
         return _any_in(self.hypothetical, tokens)
 

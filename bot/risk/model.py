@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from bot.content.model import NO_RISK_LABEL
 from bot.nlu.features import SparseVector
 from bot.nlu.linear import LinearModel
-from bot.nlu.training import NO_RISK_LABEL
 from bot.risk.lexicon import NO_RISK, Level, RiskAssessment
 
 ACUTE_CATEGORIES = frozenset({"zelfdoding", "acuut-gevaar"})

@@ -175,12 +175,3 @@ class CaseStore:
             [ERASED],
         ).fetchall()
         return [Case(*r) for r in rows]
-
-    def recent_messages(self, conversation_id: str, limit: int = 6) -> list[str]:
-        """The young person's latest typed messages, oldest first."""
-        rows = self.db.execute(
-            "SELECT text FROM messages WHERE conversation_id = ? AND direction = 'in' AND text != '' "
-            "ORDER BY id DESC LIMIT ?",
-            [conversation_id, limit],
-        ).fetchall()
-        return [r[0] for r in reversed(rows)]

@@ -207,12 +207,6 @@ class InstanceLock:
             self._file.close()
             self._file = None
 
-    def __enter__(self) -> InstanceLock:
-        return self.acquire()
-
-    def __exit__(self, *exc: object) -> None:
-        self.release()
-
 
 def lock_path_for(db_path: Path | str) -> Path:
     """The instance lock file beside a database: var/bot.db -> var/bot.db.lock."""

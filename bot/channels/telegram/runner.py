@@ -118,11 +118,9 @@ async def register_commands(bot: Bot) -> None:
     await bot.set_my_commands([BotCommand(n, d) for n, d in COMMANDS["nl"]])
 
 
-def build_bot_application(settings: Settings, timing: Timing | int = Timing(), rate_limited: bool = True):
+def build_bot_application(settings: Settings, timing: Timing = Timing(), rate_limited: bool = True):
     """PTB as the transport only: no Updater (our own ingestion), a rate limiter for groups
     (20/min) and the overall rate (30/s) whose 429s come back to our delivery loop."""
-    if isinstance(timing, int):
-        timing = Timing(poll_seconds=timing)
     builder = (
         ApplicationBuilder()
         .token(settings.telegram_token)
