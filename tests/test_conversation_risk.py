@@ -37,6 +37,12 @@ def test_a_minor_and_an_adult_boyfriend_is_grooming() -> None:
     assert run("ik ben 13", "mijn zus is 15")[-1] == "none/None"
 
 
+def test_peers_a_year_or_two_apart_are_not_grooming() -> None:
+    assert run("ik ben 18 geworden en mn vriendin is nog 16")[-1] == "none/None"
+    assert run("im 18 and my gf is 17")[-1] == "none/None"
+    assert run("ik ben 15", "hij is 18 en mijn vriend")[-1] == "high/grooming"
+
+
 def test_once_high_the_conversation_stays_high() -> None:
     assert run("ze wil 200 euro anders zet ze het online", "bedankt") == [
         "high/sextortion",

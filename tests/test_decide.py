@@ -2,8 +2,11 @@
 far and the case as it is, it returns the plan and the texts (bot/engine/decide.py)."""
 
 from bot.engine.decide import Decider, TurnInput
+from bot.engine.dialogue import TurnFacts
 from bot.engine.messages import Incoming
 from bot.engine.parts import judge_risk
+from bot.nlu.intent import IntentGuess
+from bot.risk.lexicon import NO_RISK
 from bot.storage.cases import Case
 
 # The acute case the desk opened (a snapshot: the decision only reads it).
@@ -51,3 +54,13 @@ async def test_an_acute_message_starts_crisis_mode(parts) -> None:
     assert "113" in again.texts[0].text and again.plan.topic != "onbegrepen"
     closed = await decide(parts, "laat maar", decision.slots, None)  # staff closed the case
     assert "crisis" not in closed.slots or not closed.slots["crisis"]
+
+
+def test_someone_upset_is_never_told_not_understood(parts) -> None:
+    """An unsure guess of a follow-up, with no topic to lean on, has nothing to answer; a
+    person whose words are upset still gets support, anyone else the fallback."""
+    unsure_follow_up = IntentGuess("vervolg/wat-nu", 0.4, (("vervolg", 0.4),), own=0.1)
+    upset = TurnFacts(NO_RISK, unsure_follow_up, "ik durf morgen niet", upset=True)
+    calm = TurnFacts(NO_RISK, unsure_follow_up, "hoe zit dat", upset=False)
+    assert parts.policy.plan(upset, {"language": "nl"}).topic == "steun"
+    assert parts.policy.plan(calm, {"language": "nl"}).topic == "onbegrepen"

@@ -316,6 +316,7 @@ class GroomingCues(Model):
     minor_ages: list[Text]
     adult_ages: list[Text]
     relation: list[Text]
+    min_gap: int = Field(default=3, ge=1)  # years between the adult and the minor: 18 and 16 are peers
 
 
 class ToldSituationCues(Model):

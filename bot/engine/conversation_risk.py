@@ -1,9 +1,9 @@
 """Risk over the conversation: cues that are harmless alone and alarming together.
 
 A threat to spread plus money or a deadline is sextortion even without the word; a minor
-and an adult in one story is grooming. Cues are remembered in the slots for the whole
-conversation, so the pieces may come in different messages. Once high, the conversation's
-risk does not drop on the next message.
+and an adult some years older in one story is grooming (18 and 16 are peers). Cues are
+remembered in the slots for the whole conversation, so the pieces may come in different
+messages. Once high, the conversation's risk does not drop on the next message.
 """
 
 from __future__ import annotations
@@ -50,6 +50,7 @@ class ConversationCues:
     minor_ages: frozenset[str] = frozenset()
     adult_ages: frozenset[str] = frozenset()
     relation: frozenset[str] = frozenset()
+    min_gap: int = 3
     told: ToldSituation = ToldSituation()
 
     @classmethod
@@ -66,6 +67,7 @@ class ConversationCues:
             _lower(file.grooming.minor_ages),
             _lower(file.grooming.adult_ages),
             _lower(file.grooming.relation),
+            file.grooming.min_gap,
             ToldSituation(
                 told.min_confidence,
                 told.min_words,
@@ -83,11 +85,8 @@ class ConversationCues:
             for kind, words in (("threat", self.threat), ("money", self.money), ("deadline", self.deadline))
             if found & words
         }
-        ages = {t for t in tokens if _NUMBER.match(t)}
-        if ages & self.minor_ages:
-            kinds.add("minor")
-        if ages & self.adult_ages:
-            kinds.add("adult")
+        kinds |= {f"minor:{t}" for t in tokens if t in self.minor_ages and _NUMBER.match(t)}
+        kinds |= {f"adult:{t}" for t in tokens if t in self.adult_ages and _NUMBER.match(t)}
         if found & self.relation:
             kinds.add("relation")
         return kinds
@@ -96,9 +95,16 @@ class ConversationCues:
         """High risk when the conversation's cues together tell a story, else None."""
         if "threat" in cues and cues & {"money", "deadline"}:
             return RiskAssessment("high", "sextortion", "gesprek: dreigen met verspreiden en geld of tijd")
-        if {"minor", "adult", "relation"} <= cues:
+        if "relation" in cues and self._age_gap(cues) >= self.min_gap:
             return RiskAssessment("high", "grooming", "gesprek: een minderjarige en een volwassene")
         return None
+
+    @staticmethod
+    def _age_gap(cues: set[str]) -> int:
+        """The oldest adult's age minus the youngest minor's, 0 without both."""
+        minors = [int(c.split(":")[1]) for c in cues if c.startswith("minor:")]
+        adults = [int(c.split(":")[1]) for c in cues if c.startswith("adult:")]
+        return max(adults) - min(minors) if minors and adults else 0
 
 
 def _lower(words: list[str]) -> frozenset[str]:

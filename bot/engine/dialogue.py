@@ -57,6 +57,7 @@ CLEAR_TOPIC = 0.35  # in crisis mode, a question this clear is answered (with 11
 FOLLOW_UP_SURE = 0.4  # below this, which follow-up it is stays a guess: answer the topic itself
 CLARIFY_BEST, CLARIFY_SECOND = 0.18, 0.12  # unsure between two topics: ask which one
 CLARIFY_WORDS = 2  # in a conversation with a topic, a message this long gets a question back
+HARM_LEADS_BELOW = 0.6  # a told harm's topic wins over a guess less sure than this
 DISTRESS_HINT = 0.12  # steun among the best groups with at least this: stay with the person
 CRISIS_STAY_VARIANTS = 3
 
@@ -173,17 +174,24 @@ class Policy:
             return plan
         if topic == "kies_doelgroep":
             return Plan(["action_set_audience", "action_answer_topic"], last or FALLBACK_TOPIC)
-        if facts.audience_stated and last and facts.guess.confidence < CLEAR_TOPIC:
+        if (
+            facts.audience_stated
+            and last
+            and facts.guess.confidence < CLEAR_TOPIC
+            and not self._harm_told(facts, last)
+        ):
             return Plan(["action_answer_topic"], last)  # the same topic, now in the words for them
         answer = self._answer(facts, slots)
         if answer is not None:
             return answer
+        if self._needs_support(facts):  # e.g. an unsure follow-up with no topic yet
+            return self._ruled(SUPPORT_TOPIC, SUPPORT_TOPIC) or Plan(["action_answer_topic"], SUPPORT_TOPIC)
         return self._not_understood(facts, slots, last)
 
     def _answer(self, facts: TurnFacts, slots: dict[str, Any]) -> Plan | None:
         """The content that answers this message, or None when nothing does."""
         guess, last = facts.guess, slots.get("last_topic")
-        topic = guess.topic
+        topic = self._harm_told(facts, last) or guess.topic
         if topic == FOLLOW_UP_GROUP and guess.detail:
             return self._follow_up(guess, last)
         if topic in OUT_OF_SCOPE:
@@ -196,6 +204,19 @@ class Policy:
         if detail and topic in self.article_topics and detail in self.details[topic]:
             return Plan(["action_answer_detail"], topic, {"not_understood": 0, "detail": detail})
         return self._ruled(guess.intent if guess.topic == topic else topic, topic)
+
+    def _harm_told(self, facts: TurnFacts, last: str | None) -> str | None:
+        """A harm this message tells of (its own risk signal, or the conversation's cues adding
+        up now: "ik ben 13" after "mijn vriend is 19") leads over an unsure guess: the answer
+        is the risk's topic, as a volunteer would answer what is happening."""
+        topic = TOPIC_FOR_RISK.get(facts.risk.category or "") if facts.risk.level == "high" else None
+        if topic is None or topic not in self.article_topics:
+            return None
+        guess = facts.guess
+        current = last if guess.topic == FOLLOW_UP_GROUP else guess.topic
+        if current == topic or (guess.topic != FOLLOW_UP_GROUP and guess.confidence >= HARM_LEADS_BELOW):
+            return None
+        return topic
 
     def _follow_up(self, guess: IntentGuess, last: str | None) -> Plan | None:
         """A follow-up answered by the current topic's part for it, else by its home article's
@@ -225,15 +246,16 @@ class Policy:
         last = slots.get("last_topic")
         if facts.risk.is_risk:
             return TOPIC_FOR_RISK.get(facts.risk.category or "", SUPPORT_TOPIC)
-        if facts.upset or self._sounds_upset(facts.guess):
+        if self._needs_support(facts):
             return SUPPORT_TOPIC
         if _about_harm(slots):
             return last if last in self.article_topics else SUPPORT_TOPIC
         return None
 
     @staticmethod
-    def _sounds_upset(guess: IntentGuess) -> bool:
-        return any(group == SUPPORT_TOPIC and p >= DISTRESS_HINT for group, p in guess.ranking)
+    def _needs_support(facts: TurnFacts) -> bool:
+        """Upset words, or the model's hint of it: such a person is never told "not understood"."""
+        return facts.upset or any(g == SUPPORT_TOPIC and p >= DISTRESS_HINT for g, p in facts.guess.ranking)
 
     def _not_understood(self, facts: TurnFacts, slots: dict[str, Any], last: str | None) -> Plan:
         if last and self._is_follow_up(facts.text):
