@@ -40,6 +40,7 @@ async def test_acute_gives_numbers_first_and_alerts(engine, db_path) -> None:
     outcome = await say(engine, "ik wil niet meer leven")
     assert outcome.risk.level == "acute" and outcome.handover == "alerted"
     assert outcome.replies[0].text.index("113") < outcome.replies[0].text.index("computer")
+    assert outcome.text.count("computer") == 1  # the crisis text says it; no second note below
     # staff hear at once, without a question: a case of its own and the alert waiting in the outbox
     assert rows(db_path, "SELECT level, category, consent, status FROM cases") == [
         ("acute", "zelfdoding", "acute", "open")

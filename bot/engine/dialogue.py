@@ -58,7 +58,7 @@ FOLLOW_UP_SURE = 0.4  # below this, which follow-up it is stays a guess: answer 
 CLARIFY_BEST, CLARIFY_SECOND = 0.18, 0.12  # unsure between two topics: ask which one
 CLARIFY_WORDS = 2  # in a conversation with a topic, a message this long gets a question back
 HARM_LEADS_BELOW = 0.6  # a told harm's topic wins over a guess less sure than this
-DISTRESS_HINT = 0.12  # steun among the best groups with at least this: stay with the person
+DISTRESS_HINT = 0.15  # steun among the best groups with at least this: stay with the person
 CRISIS_STAY_VARIANTS = 3
 
 

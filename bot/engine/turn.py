@@ -224,14 +224,15 @@ class Engine:
         risk: RiskAssessment,
         message: Normalised,
     ) -> list[Reply]:
-        """Crisis text first; then the computer-not-a-person note on a first turn; short notes."""
+        """Crisis text first (it says itself that a computer answers); otherwise the
+        computer-not-a-person note on a first turn; short notes."""
         k = self.parts.knowledge
         notes: list[Text] = []
         if is_unsupported_script(message.original):
             notes.append(k.response("utter_other_language", language))
         if message.truncated:
             notes.append(k.response("utter_too_long", language))
-        if first:
+        if first and not risk.is_acute:
             notes.append(k.response("utter_disclaimer", language))
         foreign = phrase_language(risk) in CRISIS_IN_BOTH or is_unsupported_script(message.original)
         if risk.is_acute and foreign:  # a crisis in Turkish, Arabic, Polish: nl and en both
