@@ -64,3 +64,12 @@ def test_someone_upset_is_never_told_not_understood(parts) -> None:
     calm = TurnFacts(NO_RISK, unsure_follow_up, "hoe zit dat", upset=False)
     assert parts.policy.plan(upset, {"language": "nl"}).topic == "steun"
     assert parts.policy.plan(calm, {"language": "nl"}).topic == "onbegrepen"
+
+
+async def test_a_question_asked_again_gets_its_answer_again(parts) -> None:
+    """'Moet ik betalen?' twice is answered 'no' twice (with a lead-in), not with the next part."""
+    first = await decide(parts, "moet ik betalen", {"language": "nl", "last_topic": "sextortion"})
+    again = await decide(parts, "moet ik betalen", first.slots)
+    assert again.plan.actions[0] == "action_answer_detail"
+    assert "Betalen stopt het niet" in again.texts[0].text
+    assert again.texts[0].text != first.texts[0].text  # a lead-in says it is said again

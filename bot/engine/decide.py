@@ -160,14 +160,15 @@ class _Run:
 
     async def unrepeated(self, texts: list[Text], plan: Plan) -> list[Text]:
         """Never the same text twice in one conversation: an article's answer given before
-        moves on to its next part; anything else gets a varied lead-in. What is open at
-        night is listed once."""
+        moves on to its next part; anything else gets a varied lead-in, also the part that
+        answers a question asked again ("moet ik betalen?" twice gets "nee" twice, as a
+        volunteer would). What is open at night is listed once."""
         said = list(self.slots.get("said") or [])
         out: list[Text] = []
         for index, text in enumerate(texts):
             core, block = self._split(text)
             if core and _digest(core) in said:
-                article = index == 0 and plan.actions[:1] in ([ANSWER_TOPIC], [ANSWER_DETAIL])
+                article = index == 0 and plan.actions[:1] == [ANSWER_TOPIC]
                 text = await self._instead_of_repeat(text, article, said)
                 core, block = self._split(text)
             if block and _digest(block) in said:
