@@ -33,6 +33,7 @@ from bot.storage.cases import Case
 
 CONTEXT_WORDS = 12  # messages up to this long are read in the light of the current topic
 CONTEXT_BOOST = 0.12  # a short message leans this much towards the current topic
+TINY_WORDS, TINY_BOOST = 3, 0.25  # "mag dat", "is dat erg": all context, lean more
 MAX_REMEMBERED = 40  # digests of texts said, so none is said twice word for word
 AGAIN_VARIANTS = 3
 MAX_PARTS = 8  # an article has at most this many "meer" parts worth looking through
@@ -112,7 +113,8 @@ class Decider:
         last = slots.get("last_topic")
         if not last or len(message.tokens) > CONTEXT_WORDS:
             return self.parts.classifier.predict(vector)
-        return self.parts.classifier.predict(vector, {last: CONTEXT_BOOST})
+        boost = TINY_BOOST if len(message.tokens) <= TINY_WORDS else CONTEXT_BOOST
+        return self.parts.classifier.predict(vector, {last: boost})
 
     @staticmethod
     def _language(turn: TurnInput, slots: dict[str, Any]) -> str:
