@@ -73,3 +73,16 @@ async def test_a_question_asked_again_gets_its_answer_again(parts) -> None:
     assert again.plan.actions[0] == "action_answer_detail"
     assert "Betalen stopt het niet" in again.texts[0].text
     assert again.texts[0].text != first.texts[0].text  # a lead-in says it is said again
+
+
+def test_after_a_disclosure_only_a_clear_goodbye_is_one(parts) -> None:
+    """'Hij komt zaterdag weer logeren' after 'mijn oom zit aan me' is no goodbye: it gets the
+    part on abuse (Veilig Thuis, Centrum Seksueel Geweld) again; a clear 'doei' is a goodbye."""
+    slots = {"language": "nl", "last_topic": "steun", "risk_level": "high", "risk_seen": "misbruik"}
+    unsure = TurnFacts(
+        NO_RISK, IntentGuess("afscheid", 0.33, (("afscheid", 0.33),)), "hij komt zaterdag weer"
+    )
+    clear = TurnFacts(NO_RISK, IntentGuess("afscheid", 0.95, (("afscheid", 0.95),)), "doei")
+    plan = parts.policy.plan(unsure, dict(slots))
+    assert (plan.topic, plan.slot_changes.get("detail")) == ("steun", "misbruik")
+    assert parts.policy.plan(clear, dict(slots)).topic == "afscheid"

@@ -22,6 +22,8 @@ ACUTE = [
     ("ik wil voor de trein springen", "zelfdoding"),
     ("ik heb een strop gemaakt en wil er een einde aan maken", "zelfdoding"),
     ("i want to kill myself", "zelfdoding"),
+    ("ik doe mezelf iets aan als dit uitkomt", "zelfdoding"),  # a threat on a condition counts
+    ("im thinking about ending it tbh", "zelfdoding"),
     ("hij komt me nu halen en ik ben bang", "acuut-gevaar"),
     ("ze houden me vast en laten me niet gaan", "acuut-gevaar"),
 ]
@@ -32,6 +34,9 @@ HIGH = [
     ("een man van 35 wil dat ik voor de webcam ga", "grooming"),
     ("mijn vriend wil dat ik seks heb met zijn vrienden voor geld", "uitbuiting"),
     ("mijn oom heeft me aangeraakt", "misbruik"),
+    ("hij ging door terwijl ik nee zei", "misbruik"),
+    ("ik vermoed uitbuiting, wat kan ik doen", "uitbuiting"),
+    ("my friend's older brother sells nudes of girls from our school", "verspreiding"),
 ]
 NONE = [
     "ik ga dood van het lachen",
@@ -42,6 +47,8 @@ NONE = [
     "is sexting strafbaar",
     "ik heb een foto van mijn ex doorgestuurd",
     "wat een strop, mijn fiets is gestolen",
+    "ik wil niet meer naar school",
+    "ik kan niet meer helder denken",
 ]
 
 
@@ -64,6 +71,10 @@ def test_high(parts, text: str, category: str) -> None:
 @pytest.mark.parametrize("text", NONE)
 def test_not_risk(parts, text: str) -> None:
     assert assess(parts, text).level == "none"
+
+
+def test_wanting_more_is_a_demand_not_a_wish_to_die(parts) -> None:
+    assert assess(parts, "nu wil ze meer").level != "acute"
 
 
 def test_negation_cancels(parts) -> None:

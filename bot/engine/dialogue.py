@@ -28,6 +28,7 @@ DESK_INTENTS = frozenset({STOP_INTENT, "gemeente"})
 HANDOVER_TOPIC = "praten-met-iemand"
 # Where a conversation ends: the moment to ask "Heb je hier iets aan gehad?"
 CLOSING_TOPICS = frozenset({"bedankt", "afscheid"})
+SMALL_TALK = frozenset({"groet", "afscheid"})
 OUT_OF_SCOPE = frozenset({FALLBACK_TOPIC, "buiten-scope"})
 # The answers about the bot itself, which say whether the werkgroep signed the texts yet.
 ABOUT_THE_BOT = frozenset({("privacy", "action_answer_topic"), ("wat-kan-jij", "utter_wat-kan-jij")})
@@ -57,6 +58,7 @@ CLEAR_TOPIC = 0.35  # in crisis mode, a question this clear is answered (with 11
 FOLLOW_UP_SURE = 0.4  # below this, which follow-up it is stays a guess: answer the topic itself
 CLARIFY_BEST, CLARIFY_SECOND = 0.18, 0.12  # unsure between two topics: ask which one
 CLARIFY_WORDS = 2  # in a conversation with a topic, a message this long gets a question back
+SMALL_TALK_SURE = 0.6  # in a conversation about harm, a hello or goodbye less sure is neither
 HARM_LEADS_BELOW = 0.6  # a told harm's topic wins over a guess less sure than this
 DISTRESS_HINT = 0.15  # steun among the best groups with at least this: stay with the person
 CRISIS_STAY_VARIANTS = 3
@@ -194,16 +196,25 @@ class Policy:
         topic = self._harm_told(facts, last) or guess.topic
         if topic == FOLLOW_UP_GROUP and guess.detail:
             return self._follow_up(guess, last)
-        if topic in OUT_OF_SCOPE:
+        if topic in OUT_OF_SCOPE or self._unsure_small_talk_about_harm(topic, guess, slots):
             topic = self._instead_of_fallback(facts, slots) or topic
         if topic in OUT_OF_SCOPE:
             return None if topic == FALLBACK_TOPIC else self._ruled(guess.intent, topic)
         detail = guess.detail if topic == guess.topic else None
-        if topic == SUPPORT_TOPIC and facts.risk.category == "misbruik":
+        told_abuse = facts.risk.category == "misbruik" or (
+            topic != guess.topic and slots.get("risk_seen") == "misbruik"  # said before, unclear now
+        )
+        if topic == SUPPORT_TOPIC and told_abuse:
             detail = "misbruik"  # a disclosure: the part with the Centrum Seksueel Geweld
         if detail and topic in self.article_topics and detail in self.details[topic]:
             return Plan(["action_answer_detail"], topic, {"not_understood": 0, "detail": detail})
         return self._ruled(guess.intent if guess.topic == topic else topic, topic)
+
+    @staticmethod
+    def _unsure_small_talk_about_harm(topic: str, guess: IntentGuess, slots: dict[str, Any]) -> bool:
+        """ "Hij komt zaterdag weer" after a disclosure is no goodbye: in a conversation about
+        harm, only a clear hello or goodbye is taken as one."""
+        return topic in SMALL_TALK and guess.confidence < SMALL_TALK_SURE and _about_harm(slots)
 
     def _harm_told(self, facts: TurnFacts, last: str | None) -> str | None:
         """A harm this message tells of (its own risk signal, or the conversation's cues adding
