@@ -13,7 +13,7 @@ from bot.storage.db import open_database
 
 SETS = sorted((Path(__file__).parent / "dialogues").glob("*.yml"))
 FALLBACK_TOPICS = {"onbegrepen", "buiten-scope"}
-MIN_PASS_RATE = 0.85  # measured 88.8% on 2026-11-29
+MIN_PASS_RATE = 0.87  # measured 89.8% on 2026-11-30 (88.8% on 2026-11-29)
 
 
 def as_set(value) -> set:
