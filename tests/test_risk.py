@@ -22,8 +22,6 @@ ACUTE = [
     ("ik wil voor de trein springen", "zelfdoding"),
     ("ik heb een strop gemaakt en wil er een einde aan maken", "zelfdoding"),
     ("i want to kill myself", "zelfdoding"),
-    ("ik doe mezelf iets aan als dit uitkomt", "zelfdoding"),  # a threat on a condition counts
-    ("im thinking about ending it tbh", "zelfdoding"),
     ("hij komt me nu halen en ik ben bang", "acuut-gevaar"),
     ("ze houden me vast en laten me niet gaan", "acuut-gevaar"),
 ]
@@ -71,6 +69,18 @@ def test_high(parts, text: str, category: str) -> None:
 @pytest.mark.parametrize("text", NONE)
 def test_not_risk(parts, text: str) -> None:
     assert assess(parts, text).level == "none"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ik doe mezelf iets aan als dit uitkomt",  # a threat on a condition counts
+        "im thinking about ending it tbh",
+    ],
+)
+def test_acute_in_other_words(parts, text: str) -> None:
+    """Not in ACUTE: "iets" in full leetspeak is a number ("1375"), which no reader can undo."""
+    assert assess(parts, text).level == "acute"
 
 
 def test_wanting_more_is_a_demand_not_a_wish_to_die(parts) -> None:
