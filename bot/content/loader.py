@@ -80,11 +80,17 @@ def load_content(root: Path) -> tuple[Content, list[Problem]]:
     for path in sorted((root / "risk" / "risk_examples").glob("*.yml")):
         problems += _read_nlu(path, "mixed", content.risk_examples)
     problems += _read_rules(root / "intents" / "rules.yml", content)
-    problems += _read_responses(root / "intents" / "responses.yml", content)
+    content.response_sources, content.responses, found = _read_texts(
+        root / "intents" / "responses.yml", ResponsesFile, "responses"
+    )
+    problems += found
     problems += _read_audience(root / "intents" / "audience.yml", content)
     problems += _read_risk(root / "risk" / "risk.yml", content)
     problems += _read_conversation(root, content)
-    problems += _read_messages(root / "escalation" / "messages.yml", content)
+    content.message_sources, content.messages, found = _read_texts(
+        root / "escalation" / "messages.yml", MessagesFile, "messages"
+    )
+    problems += found
     problems += [
         Problem(root / old, 1, f"not read here any more: move it to {new}")
         for old, new in MOVED.items()
@@ -206,20 +212,13 @@ def _responses(read: Read, key: str, responses: Responses) -> dict[str, dict[str
     return out
 
 
-def _read_responses(path: Path, content: Content) -> list[Problem]:
-    read, problems = read_file(path, ResponsesFile, "responses.yml")
+def _read_texts(
+    path: Path, model: type[ResponsesFile] | type[MessagesFile], key: str
+) -> tuple[tuple[Source, ...], dict[str, dict[str, Response]], list[Problem]]:
+    """responses.yml and messages.yml alike: their sources, their texts under `key`."""
+    read, problems = read_file(path, model, path.name)
     data = read.usable()
-    content.response_sources = _sources(getattr(data, "sources", []))
-    content.responses = _responses(read, "responses", getattr(data, "responses", {}))
-    return problems
-
-
-def _read_messages(path: Path, content: Content) -> list[Problem]:
-    read, problems = read_file(path, MessagesFile, "messages.yml")
-    data = read.usable()
-    content.message_sources = _sources(getattr(data, "sources", []))
-    content.messages = _responses(read, "messages", getattr(data, "messages", {}))
-    return problems
+    return _sources(getattr(data, "sources", [])), _responses(read, key, getattr(data, key, {})), problems
 
 
 def _read_audience(path: Path, content: Content) -> list[Problem]:

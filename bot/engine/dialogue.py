@@ -154,7 +154,7 @@ class Policy:
         topic = facts.guess.topic
         if topic in CLOSING_TOPICS:
             return Plan(["utter_crisis_goodbye"], topic, changes)
-        answer = self._answer(facts, slots)
+        answer = self._answer(facts, slots, self._harm_told(facts, slots.get("last_topic")))
         clear = topic in (FOLLOW_UP_GROUP, SUPPORT_TOPIC) or facts.guess.confidence >= CLEAR_TOPIC
         if answer is not None and clear:
             answer.actions.append("utter_crisis_remind")
@@ -176,26 +176,24 @@ class Policy:
             return plan
         if topic == "kies_doelgroep":
             return Plan(["action_set_audience", "action_answer_topic"], last or FALLBACK_TOPIC)
-        if (
-            facts.audience_stated
-            and last
-            and facts.guess.confidence < CLEAR_TOPIC
-            and not self._harm_told(facts, last)
-        ):
+        led = self._harm_told(facts, last)
+        if facts.audience_stated and last and facts.guess.confidence < CLEAR_TOPIC and led is None:
             return Plan(["action_answer_topic"], last)  # the same topic, now in the words for them
-        answer = self._answer(facts, slots)
+        answer = self._answer(facts, slots, led)
         if answer is not None:
             return answer
-        if self._needs_support(facts):  # e.g. an unsure follow-up with no topic yet
-            return self._ruled(SUPPORT_TOPIC, SUPPORT_TOPIC) or Plan(["action_answer_topic"], SUPPORT_TOPIC)
         return self._not_understood(facts, slots, last)
 
-    def _answer(self, facts: TurnFacts, slots: dict[str, Any]) -> Plan | None:
-        """The content that answers this message, or None when nothing does."""
+    def _answer(self, facts: TurnFacts, slots: dict[str, Any], led: str | None) -> Plan | None:
+        """The content that answers this message, or None when nothing does; `led`: the topic
+        of a harm this message tells of (`_harm_told`)."""
         guess, last = facts.guess, slots.get("last_topic")
-        topic = self._harm_told(facts, last) or guess.topic
+        topic = led or guess.topic
         if topic == FOLLOW_UP_GROUP and guess.detail:
-            return self._follow_up(guess, last)
+            follow_up = self._follow_up(guess, last)
+            if follow_up is not None:
+                return follow_up
+            topic = FALLBACK_TOPIC  # an unsure follow-up with nothing to lean on
         if topic in OUT_OF_SCOPE or self._unsure_small_talk_about_harm(topic, guess, slots):
             topic = self._instead_of_fallback(facts, slots) or topic
         if topic in OUT_OF_SCOPE:
